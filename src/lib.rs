@@ -1,0 +1,1 @@
+//! Private root package: owns the examples and the integration tests.

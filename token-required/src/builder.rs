@@ -1,0 +1,376 @@
+//! Configuring a validator in code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
+
+use crate::bearer::DEFAULT_MAX_TOKEN_LEN;
+use crate::keys::{KeySource, VerificationKey};
+use crate::response::{ResponseSettings, DEFAULT_MESSAGE, DEFAULT_REALM};
+use crate::validator::Inner;
+use crate::{pem, ConfigError, Validator};
+
+/// The default claim groups are read from: Cognito's.
+pub const DEFAULT_GROUPS_CLAIM: &str = "cognito:groups";
+
+/// The default allowance for clock skew when checking `exp` and `nbf`.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+
+/// The largest leeway accepted: beyond a day, expiry means little.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// HMAC secrets shorter than this draw a warning: RFC 7518 asks for a key
+/// at least as long as the hash output.
+const MIN_HMAC_SECRET_LEN: usize = 32;
+
+/// Builds a [`Validator`]. Every setting has a secure default; at least one
+/// key is required.
+///
+/// ```
+/// use std::time::Duration;
+/// use token_required::{Algorithm, Validator};
+///
+/// let validator = Validator::builder()
+///     .hmac_secret("a secret of at least thirty-two bytes")
+///     .algorithms([Algorithm::HS256, Algorithm::HS512])
+///     .issuer("https://auth.example.com")
+///     .audience("my-api")
+///     .leeway(Duration::from_secs(30))
+///     .groups_claim("roles")
+///     .message("Unauthorized")
+///     .build()?;
+/// # Ok::<(), token_required::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ValidatorBuilder {
+    keys: Vec<KeyInput>,
+    algorithms: Option<Vec<Algorithm>>,
+    issuers: Vec<String>,
+    audiences: Vec<String>,
+    leeway: Duration,
+    groups_claim: String,
+    message: String,
+    realm: String,
+    max_token_len: usize,
+}
+
+#[derive(Clone)]
+enum KeyInput {
+    Secret(Vec<u8>),
+    Pem(Vec<u8>),
+    Decoding {
+        kid: Option<String>,
+        key: DecodingKey,
+        algorithms: Vec<Algorithm>,
+    },
+}
+
+impl std::fmt::Debug for KeyInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Secret(_) => f.write_str("Secret(<redacted>)"),
+            Self::Pem(_) => f.write_str("Pem(..)"),
+            Self::Decoding {
+                kid, algorithms, ..
+            } => f
+                .debug_struct("Decoding")
+                .field("kid", kid)
+                .field("algorithms", algorithms)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl Default for ValidatorBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ValidatorBuilder {
+    /// A builder with every default and no key.
+    pub fn new() -> Self {
+        Self {
+            keys: Vec::new(),
+            algorithms: None,
+            issuers: Vec::new(),
+            audiences: Vec::new(),
+            leeway: DEFAULT_LEEWAY,
+            groups_claim: DEFAULT_GROUPS_CLAIM.to_owned(),
+            message: DEFAULT_MESSAGE.to_owned(),
+            realm: DEFAULT_REALM.to_owned(),
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+        }
+    }
+
+    /// Adds an HMAC secret. Its tokens are accepted as HS256 only, unless
+    /// [`algorithms`](Self::algorithms) names HS384 or HS512.
+    pub fn hmac_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.keys.push(KeyInput::Secret(secret.as_ref().to_vec()));
+        self
+    }
+
+    /// Adds a PEM public key (`-----BEGIN PUBLIC KEY-----`, or
+    /// `-----BEGIN RSA PUBLIC KEY-----`). The key's type decides the
+    /// algorithms accepted: RS256-512 and PS256-512 for RSA, ES256 for P-256,
+    /// ES384 for P-384, EdDSA for Ed25519. [`algorithms`](Self::algorithms)
+    /// narrows them. HMAC is never accepted with a public key.
+    pub fn public_key_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.keys.push(KeyInput::Pem(pem.as_ref().to_vec()));
+        self
+    }
+
+    /// Adds a prepared [`DecodingKey`] for the given algorithms, optionally
+    /// under a key id (`kid`): a key with an id serves only tokens naming
+    /// it. Algorithms that do not fit the key's family make `build` fail.
+    pub fn decoding_key(
+        mut self,
+        kid: Option<&str>,
+        key: DecodingKey,
+        algorithms: impl IntoIterator<Item = Algorithm>,
+    ) -> Self {
+        self.keys.push(KeyInput::Decoding {
+            kid: kid.map(str::to_owned),
+            key,
+            algorithms: algorithms.into_iter().collect(),
+        });
+        self
+    }
+
+    /// Accepts only these algorithms (default: each key's own, HS256 for
+    /// secrets). Naming one that no key can verify makes `build` fail.
+    pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.algorithms = Some(algorithms.into_iter().collect());
+        self
+    }
+
+    /// Requires `iss` to equal this issuer (default: `iss` is not checked).
+    /// Call it again to accept several.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuers.push(issuer.into());
+        self
+    }
+
+    /// Requires `aud` (a string or a list) to contain this audience
+    /// (default: `aud` is not checked). Call it again to accept several.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audiences.push(audience.into());
+        self
+    }
+
+    /// The clock skew allowed when checking `exp` and `nbf` (default 60 s,
+    /// at most [`MAX_LEEWAY`]).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// The claim that lists the token holder's groups (default
+    /// `cognito:groups`). It may hold an array of strings or one string.
+    pub fn groups_claim(mut self, claim: impl Into<String>) -> Self {
+        self.groups_claim = claim.into();
+        self
+    }
+
+    /// The `message` of every rejection's JSON body (default
+    /// `Ocurrió un error`).
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// The realm named in `WWW-Authenticate` challenges (default `api`).
+    /// It cannot hold quotes, backslashes or control characters.
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = realm.into();
+        self
+    }
+
+    /// The longest token accepted, in bytes (default 8 KiB). Longer tokens
+    /// are refused before any decoding.
+    pub fn max_token_len(mut self, bytes: usize) -> Self {
+        self.max_token_len = bytes;
+        self
+    }
+
+    /// Prepares every key and check.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::NoKey`] without a key, [`ConfigError::InvalidKey`] for a
+    /// key that cannot be read, [`ConfigError::AlgorithmDoesNotFitKey`] for an
+    /// algorithm no key can verify, [`ConfigError::InvalidSetting`] for a bad
+    /// realm, leeway or bound, and [`ConfigError::NoCryptoBackend`] when
+    /// jsonwebtoken has no usable backend.
+    pub fn build(self) -> Result<Validator, ConfigError> {
+        crate::crypto::ensure_provider()?;
+        self.check_settings()?;
+
+        let mut keys = Vec::with_capacity(self.keys.len());
+        for input in &self.keys {
+            let prepared = prepare_key(input)?;
+            let algorithms: Vec<Algorithm> = match &self.algorithms {
+                Some(wanted) => prepared
+                    .fitting
+                    .iter()
+                    .filter(|a| wanted.contains(a))
+                    .copied()
+                    .collect(),
+                None => prepared.default,
+            };
+            if algorithms.is_empty() {
+                // This key serves none of the wanted algorithms; another may.
+                continue;
+            }
+            let validation = self.validation(algorithms);
+            keys.push(Arc::new(VerificationKey {
+                kid: prepared.kid,
+                key: prepared.key,
+                validation,
+            }));
+        }
+        if self.keys.is_empty() {
+            return Err(ConfigError::NoKey);
+        }
+        if let Some(wanted) = &self.algorithms {
+            let served =
+                |alg: &Algorithm| keys.iter().any(|k| k.validation.algorithms.contains(alg));
+            if let Some(alg) = wanted.iter().find(|alg| !served(alg)) {
+                return Err(ConfigError::AlgorithmDoesNotFitKey(*alg));
+            }
+        }
+        if keys.is_empty() {
+            return Err(ConfigError::NoKey);
+        }
+
+        let response = ResponseSettings::new(&self.message, &self.realm).map_err(|reason| {
+            ConfigError::InvalidSetting {
+                setting: "realm",
+                reason,
+            }
+        })?;
+
+        Ok(Validator::from_inner(Inner {
+            keys: KeySource::Static(keys),
+            groups_claim: self.groups_claim.into(),
+            max_token_len: self.max_token_len,
+            response: Arc::new(response),
+        }))
+    }
+
+    fn check_settings(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, reason: &str| {
+            Err(ConfigError::InvalidSetting {
+                setting,
+                reason: reason.to_owned(),
+            })
+        };
+        if self.leeway > MAX_LEEWAY {
+            return invalid("leeway", "more than a day");
+        }
+        if self.max_token_len == 0 {
+            return invalid("max_token_len", "must be at least one byte");
+        }
+        if self
+            .realm
+            .chars()
+            .any(|c| c == '"' || c == '\\' || c.is_control())
+        {
+            return invalid(
+                "realm",
+                "cannot hold quotes, backslashes or control characters",
+            );
+        }
+        if self.groups_claim.is_empty() {
+            return invalid("groups_claim", "cannot be empty");
+        }
+        if matches!(&self.algorithms, Some(list) if list.is_empty()) {
+            return invalid("algorithms", "the list is empty");
+        }
+        Ok(())
+    }
+
+    /// The claim checks shared by every key, for the key's algorithms.
+    fn validation(&self, algorithms: Vec<Algorithm>) -> Validation {
+        let mut validation = Validation::new(algorithms[0]);
+        validation.algorithms = algorithms;
+        validation.leeway = self.leeway.as_secs();
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        let mut required = vec!["exp"];
+        if !self.issuers.is_empty() {
+            validation.set_issuer(&self.issuers);
+            required.push("iss");
+        }
+        validation.validate_aud = !self.audiences.is_empty();
+        if validation.validate_aud {
+            validation.set_audience(&self.audiences);
+            required.push("aud");
+        }
+        validation.set_required_spec_claims(&required);
+        validation
+    }
+}
+
+/// A key ready to use, with the algorithms that fit it.
+struct PreparedKey {
+    kid: Option<String>,
+    key: DecodingKey,
+    /// Every algorithm the key can verify.
+    fitting: Vec<Algorithm>,
+    /// The ones accepted when no algorithm list is configured.
+    default: Vec<Algorithm>,
+}
+
+fn prepare_key(input: &KeyInput) -> Result<PreparedKey, ConfigError> {
+    match input {
+        KeyInput::Secret(secret) => {
+            if secret.len() < MIN_HMAC_SECRET_LEN {
+                tracing::warn!(
+                    len = secret.len(),
+                    "the HMAC secret is shorter than 32 bytes and easier to guess"
+                );
+            }
+            let key = DecodingKey::from_secret(secret)
+                .map_err(|_| ConfigError::InvalidKey("the HMAC secret is empty".to_owned()))?;
+            Ok(PreparedKey {
+                kid: None,
+                key,
+                fitting: AlgorithmFamily::Hmac.algorithms().to_vec(),
+                default: vec![Algorithm::HS256],
+            })
+        }
+        KeyInput::Pem(pem) => {
+            let (kind, key) = pem::decode_public_key(pem).map_err(ConfigError::InvalidKey)?;
+            Ok(PreparedKey {
+                kid: None,
+                key,
+                fitting: kind.algorithms().to_vec(),
+                default: kind.algorithms().to_vec(),
+            })
+        }
+        KeyInput::Decoding {
+            kid,
+            key,
+            algorithms,
+        } => {
+            let family = key.family();
+            if let Some(alg) = algorithms.iter().find(|a| a.family() != family) {
+                return Err(ConfigError::AlgorithmDoesNotFitKey(*alg));
+            }
+            if algorithms.is_empty() {
+                return Err(ConfigError::InvalidKey(
+                    "no algorithm given for the key".to_owned(),
+                ));
+            }
+            Ok(PreparedKey {
+                kid: kid.clone(),
+                key: key.clone(),
+                fitting: algorithms.clone(),
+                default: algorithms.clone(),
+            })
+        }
+    }
+}

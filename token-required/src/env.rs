@@ -1,0 +1,200 @@
+//! Configuring a validator from environment variables.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use jsonwebtoken::Algorithm;
+
+use crate::builder::MAX_LEEWAY;
+use crate::{ConfigError, Validator, ValidatorBuilder};
+
+const JWT_SECRET: &str = "JWT_SECRET";
+const JWT_PUBLIC_KEY_FILE: &str = "JWT_PUBLIC_KEY_FILE";
+const JWT_JWKS_URL: &str = "JWT_JWKS_URL";
+const JWT_ISSUER: &str = "JWT_ISSUER";
+const JWT_AUDIENCE: &str = "JWT_AUDIENCE";
+const JWT_ALGORITHMS: &str = "JWT_ALGORITHMS";
+const JWT_LEEWAY_SECONDS: &str = "JWT_LEEWAY_SECONDS";
+const COGNITO_VARS: [&str; 5] = [
+    "COGNITO_REGION",
+    "COGNITO_USERPOOL_ID",
+    "COGNITO_APP_CLIENT_ID",
+    "COGNITO_JWKS_URL",
+    "COGNITO_TOKEN_USE",
+];
+
+impl Validator {
+    /// Builds a validator from variables looked up by `lookup`, which
+    /// [`Validator::from_env`] points at the process environment.
+    ///
+    /// | variable | meaning |
+    /// | --- | --- |
+    /// | `JWT_SECRET` | validate HMAC tokens (HS256 unless `JWT_ALGORITHMS` says otherwise) |
+    /// | `JWT_PUBLIC_KEY_FILE` | validate RSA, EC or Ed25519 tokens with this PEM public key |
+    /// | `JWT_ISSUER`, `JWT_AUDIENCE` | optional checks of `iss` and `aud`; commas separate several accepted values |
+    /// | `JWT_ALGORITHMS` | optional comma-separated list of accepted algorithms |
+    /// | `JWT_LEEWAY_SECONDS` | optional clock skew allowance for `exp` and `nbf` (default 60) |
+    ///
+    /// Exactly one key source must be set. `JWT_JWKS_URL` and the
+    /// `COGNITO_*` variables are recognised but not supported by this
+    /// version: they are refused rather than ignored. A variable set to an
+    /// empty value is an error, never taken as unset.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the variable at fault.
+    ///
+    /// ```
+    /// use token_required::{ConfigError, Validator};
+    ///
+    /// let vars = |name: &str| match name {
+    ///     "JWT_SECRET" => Some("a secret of at least thirty-two bytes".to_owned()),
+    ///     "JWT_ALGORITHMS" => Some("RS256".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let err = Validator::from_vars(vars).unwrap_err();
+    /// assert!(matches!(err, ConfigError::InvalidVar { var: "JWT_ALGORITHMS", .. }));
+    /// ```
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let vars = Vars { lookup: &lookup };
+        let source = vars.key_source()?;
+        let mut builder = Validator::builder();
+
+        builder = match source {
+            JWT_SECRET => builder.hmac_secret(vars.required(JWT_SECRET)?),
+            JWT_PUBLIC_KEY_FILE => {
+                let path = vars.required(JWT_PUBLIC_KEY_FILE)?;
+                let pem = std::fs::read(&path).map_err(|source| ConfigError::KeyFile {
+                    var: JWT_PUBLIC_KEY_FILE,
+                    path: path.clone(),
+                    source,
+                })?;
+                builder.public_key_pem(pem)
+            }
+            var => return Err(ConfigError::Unsupported { var }),
+        };
+
+        builder = vars.claim_checks(builder)?;
+        builder.build().map_err(|err| match err {
+            ConfigError::InvalidKey(reason) => ConfigError::InvalidVar {
+                var: source,
+                reason,
+            },
+            ConfigError::AlgorithmDoesNotFitKey(alg) => ConfigError::InvalidVar {
+                var: JWT_ALGORITHMS,
+                reason: format!("{alg:?} does not fit the key given by {source}"),
+            },
+            other => other,
+        })
+    }
+}
+
+struct Vars<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Vars<'_> {
+    /// The variable's value, if set; set but blank is an error.
+    fn get(&self, var: &'static str) -> Result<Option<String>, ConfigError> {
+        match (self.lookup)(var) {
+            Some(value) if value.trim().is_empty() => Err(ConfigError::InvalidVar {
+                var,
+                reason: "is set but empty: unset it or give it a value".to_owned(),
+            }),
+            other => Ok(other),
+        }
+    }
+
+    fn required(&self, var: &'static str) -> Result<String, ConfigError> {
+        self.get(var)?.ok_or(ConfigError::NotConfigured)
+    }
+
+    /// The one variable that chooses where keys come from.
+    fn key_source(&self) -> Result<&'static str, ConfigError> {
+        let mut chosen: Option<&'static str> = None;
+        let candidates = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL]
+            .into_iter()
+            .chain(COGNITO_VARS);
+        for var in candidates {
+            if self.get(var)?.is_none() {
+                continue;
+            }
+            let is_cognito = COGNITO_VARS.contains(&var);
+            match chosen {
+                None => chosen = Some(var),
+                Some(first) if is_cognito && COGNITO_VARS.contains(&first) => {}
+                Some(first) => return Err(ConfigError::Conflict { first, second: var }),
+            }
+        }
+        chosen.ok_or(ConfigError::NotConfigured)
+    }
+
+    fn claim_checks(&self, mut builder: ValidatorBuilder) -> Result<ValidatorBuilder, ConfigError> {
+        if let Some(issuers) = self.get(JWT_ISSUER)? {
+            for issuer in list(JWT_ISSUER, &issuers)? {
+                builder = builder.issuer(issuer);
+            }
+        }
+        if let Some(audiences) = self.get(JWT_AUDIENCE)? {
+            for audience in list(JWT_AUDIENCE, &audiences)? {
+                builder = builder.audience(audience);
+            }
+        }
+        if let Some(names) = self.get(JWT_ALGORITHMS)? {
+            let algorithms = list(JWT_ALGORITHMS, &names)?
+                .into_iter()
+                .map(parse_algorithm)
+                .collect::<Result<Vec<_>, _>>()?;
+            builder = builder.algorithms(algorithms);
+        }
+        if let Some(seconds) = self.get(JWT_LEEWAY_SECONDS)? {
+            builder = builder.leeway(parse_leeway(&seconds)?);
+        }
+        Ok(builder)
+    }
+}
+
+/// The comma-separated items of `value`, trimmed; none may be empty.
+fn list<'v>(var: &'static str, value: &'v str) -> Result<Vec<&'v str>, ConfigError> {
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    if items.iter().any(|item| item.is_empty()) {
+        return Err(ConfigError::InvalidVar {
+            var,
+            reason: "has an empty item: separate values with single commas".to_owned(),
+        });
+    }
+    Ok(items)
+}
+
+fn parse_algorithm(name: &str) -> Result<Algorithm, ConfigError> {
+    let invalid = |reason: String| ConfigError::InvalidVar {
+        var: JWT_ALGORITHMS,
+        reason,
+    };
+    if name.eq_ignore_ascii_case("none") {
+        return Err(invalid("`none` is never accepted".to_owned()));
+    }
+    Algorithm::from_str(name).map_err(|_| {
+        invalid(format!(
+            "unknown algorithm `{name}`: use names such as HS256, RS256, PS256, ES256 or EdDSA"
+        ))
+    })
+}
+
+fn parse_leeway(seconds: &str) -> Result<Duration, ConfigError> {
+    let leeway = seconds
+        .trim()
+        .parse::<u64>()
+        .map(Duration::from_secs)
+        .map_err(|_| ConfigError::InvalidVar {
+            var: JWT_LEEWAY_SECONDS,
+            reason: format!("`{seconds}` is not a whole number of seconds"),
+        })?;
+    if leeway > MAX_LEEWAY {
+        return Err(ConfigError::InvalidVar {
+            var: JWT_LEEWAY_SECONDS,
+            reason: format!("at most {} seconds", MAX_LEEWAY.as_secs()),
+        });
+    }
+    Ok(leeway)
+}

@@ -1,0 +1,86 @@
+//! The entry point that `#[token_required]` expands to. Not public API.
+
+use std::convert::Infallible;
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+
+use crate::claims::VerifiedClaims;
+use crate::{AuthError, Policy, Rejection, Validator};
+
+/// The request and its untouched body, taken as the guarded handler's only
+/// extractor so that nothing else runs before the token is checked.
+pub struct RequestParts {
+    req: HttpRequest,
+    payload: Payload,
+}
+
+impl FromRequest for RequestParts {
+    type Error = Infallible;
+    type Future = Ready<Result<Self, Infallible>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(Ok(Self {
+            req: req.clone(),
+            payload: payload.take(),
+        }))
+    }
+}
+
+/// Checks the request's token against `policy`, then runs the handler's own
+/// extractors `Args` and returns their values.
+///
+/// # Errors
+///
+/// A [`Rejection`] when the token or policy fails, otherwise whatever error
+/// the handler's extractors give, exactly as actix-web would answer it.
+pub async fn guard<Args: FromRequest>(
+    parts: RequestParts,
+    policy: &Policy,
+) -> Result<Args, actix_web::Error> {
+    let RequestParts { req, mut payload } = parts;
+    authorize(&req, policy).await?;
+    Args::from_request(&req, &mut payload)
+        .await
+        .map_err(Into::into)
+}
+
+async fn authorize(req: &HttpRequest, policy: &Policy) -> Result<(), Rejection> {
+    let validator = match Validator::for_request(req) {
+        Ok(validator) => validator,
+        Err(error) => {
+            tracing::warn!(
+                path = req.path(),
+                %error,
+                "guarded request refused: no validator is registered and the environment configures none"
+            );
+            return Err(Rejection::new(AuthError::NotConfigured));
+        }
+    };
+
+    match validator.authorize(req, policy).await {
+        Ok(claims) => {
+            req.extensions_mut().insert(VerifiedClaims(claims));
+            Ok(())
+        }
+        Err(reason) => {
+            tracing::debug!(
+                method = %req.method(),
+                path = req.path(),
+                %reason,
+                "request rejected"
+            );
+            Err(validator.reject(reason, *policy))
+        }
+    }
+}
+
+/// A rejection answered with the settings of the request's validator, or
+/// the defaults when there is none.
+pub(crate) fn reject(req: &HttpRequest, error: AuthError) -> Rejection {
+    match Validator::for_request(req) {
+        Ok(validator) => validator.reject(error, Policy::new()),
+        Err(_) => Rejection::new(error),
+    }
+}

@@ -1,0 +1,210 @@
+//! The validator: checks a token against its keys and claim rules.
+
+use std::fmt;
+use std::sync::Arc;
+
+use actix_web::{web, HttpRequest};
+use jsonwebtoken::errors::ErrorKind;
+use once_cell::sync::Lazy;
+use serde_json::Value;
+
+use crate::bearer::BearerToken;
+use crate::keys::KeySource;
+use crate::response::ResponseSettings;
+use crate::{AuthError, ConfigError, Policy, Rejection, ValidatorBuilder};
+
+/// Checks bearer tokens: signature, algorithm, `exp`, `nbf`, and `iss` and
+/// `aud` when configured, then the groups and scopes a handler requires.
+///
+/// Build one with [`Validator::builder`] or [`Validator::from_env`] and
+/// register it with [`App::app_data`](actix_web::App::app_data); handlers
+/// without a registered validator use [`default_validator`]. Cloning is
+/// cheap: clones share one set of prepared keys.
+///
+/// ```
+/// use actix_web::{get, App, HttpResponse, Responder};
+/// use token_required::{token_required, Validator};
+///
+/// #[get("/users")]
+/// #[token_required]
+/// async fn users() -> impl Responder {
+///     HttpResponse::Ok().json(["ana", "luis"])
+/// }
+///
+/// let validator = Validator::builder()
+///     .hmac_secret("a secret of at least thirty-two bytes")
+///     .issuer("https://auth.example.com")
+///     .build()
+///     .expect("a valid configuration");
+/// let app = App::new().app_data(validator).service(users);
+/// ```
+#[derive(Clone)]
+pub struct Validator {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) keys: KeySource,
+    pub(crate) groups_claim: Box<str>,
+    pub(crate) max_token_len: usize,
+    pub(crate) response: Arc<ResponseSettings>,
+}
+
+static DEFAULT: Lazy<Result<Validator, ConfigError>> = Lazy::new(|| {
+    let built = Validator::from_env();
+    if let Err(error) = &built {
+        tracing::warn!(%error, "cannot build the default token validator");
+    }
+    built
+});
+
+/// The process-wide validator, built once from the environment on first use
+/// (see [`Validator::from_env`]).
+///
+/// Guarded handlers fall back to it when the app registers no validator.
+/// Call it at start-up to turn a bad environment into an error there rather
+/// than into 500 answers later.
+///
+/// # Errors
+///
+/// The [`ConfigError`] that building it met; it is kept, and every later
+/// call returns it again.
+///
+/// ```no_run
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     token_required::default_validator()?;
+///     // ... start the server
+///     Ok(())
+/// }
+/// ```
+pub fn default_validator() -> Result<&'static Validator, &'static ConfigError> {
+    DEFAULT.as_ref()
+}
+
+impl Validator {
+    /// Starts a [`ValidatorBuilder`].
+    pub fn builder() -> ValidatorBuilder {
+        ValidatorBuilder::new()
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Builds a validator from the process environment; see
+    /// [`Validator::from_vars`] for the variables.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the variable that is missing, malformed or
+    /// in conflict with another.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    /// The validator registered on the app (as `Validator` or
+    /// `web::Data<Validator>`), else the process-wide default.
+    pub(crate) fn for_request(req: &HttpRequest) -> Result<&Validator, &'static ConfigError> {
+        if let Some(validator) = req.app_data::<Validator>() {
+            return Ok(validator);
+        }
+        if let Some(data) = req.app_data::<web::Data<Validator>>() {
+            return Ok(data.get_ref());
+        }
+        default_validator()
+    }
+
+    /// Validates a token given as text (without the `Bearer` scheme) and
+    /// returns its claims.
+    ///
+    /// This is what guarded handlers run; it is public for tokens that
+    /// arrive another way, such as a WebSocket's first message.
+    ///
+    /// # Errors
+    ///
+    /// The [`AuthError`] that says why the token was refused.
+    ///
+    /// ```
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use token_required::{AuthError, Validator};
+    ///
+    /// let validator = Validator::builder()
+    ///     .hmac_secret("a secret of at least thirty-two bytes")
+    ///     .build()
+    ///     .unwrap();
+    /// let refused = validator.validate("not.a.token").await;
+    /// assert_eq!(refused.unwrap_err(), AuthError::MalformedToken);
+    /// # });
+    /// ```
+    pub async fn validate(&self, token: &str) -> Result<Value, AuthError> {
+        if token.len() > self.inner.max_token_len {
+            return Err(AuthError::TokenTooLong {
+                len: token.len(),
+                max: self.inner.max_token_len,
+            });
+        }
+
+        let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::MalformedToken)?;
+        let key = self
+            .inner
+            .keys
+            .select(header.alg, header.kid.as_deref())
+            .await?;
+        let data = jsonwebtoken::decode::<Value>(token, &key.key, &key.validation)
+            .map_err(|e| map_jwt_error(e.into_kind()))?;
+
+        Ok(data.claims)
+    }
+
+    /// Reads the bearer token of `req`, validates it and checks it against
+    /// `policy`.
+    pub(crate) async fn authorize(
+        &self,
+        req: &HttpRequest,
+        policy: &Policy,
+    ) -> Result<Value, AuthError> {
+        let token = BearerToken::from_headers(req.headers(), self.inner.max_token_len)?;
+        let claims = self.validate(token.as_str()).await?;
+        policy.check(&claims, &self.inner.groups_claim)?;
+        Ok(claims)
+    }
+
+    pub(crate) fn reject(&self, error: AuthError, policy: Policy) -> Rejection {
+        Rejection::with_settings(error, policy, Arc::clone(&self.inner.response))
+    }
+}
+
+impl fmt::Debug for Validator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validator")
+            .field("keys", &self.inner.keys.len())
+            .field("algorithms", &self.inner.keys.algorithms())
+            .field("groups_claim", &self.inner.groups_claim)
+            .field("max_token_len", &self.inner.max_token_len)
+            .finish_non_exhaustive()
+    }
+}
+
+fn map_jwt_error(kind: ErrorKind) -> AuthError {
+    match kind {
+        ErrorKind::InvalidSignature
+        | ErrorKind::InvalidEcdsaKey
+        | ErrorKind::InvalidEddsaKey
+        | ErrorKind::InvalidRsaKey(_)
+        | ErrorKind::InvalidKeyFormat
+        | ErrorKind::Provider(_) => AuthError::InvalidSignature,
+        ErrorKind::ExpiredSignature => AuthError::Expired,
+        ErrorKind::ImmatureSignature => AuthError::NotYetValid,
+        ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
+        ErrorKind::InvalidAudience => AuthError::WrongAudience,
+        ErrorKind::MissingRequiredClaim(claim) => AuthError::MissingClaim(claim),
+        ErrorKind::InvalidClaimFormat(claim) => AuthError::InvalidClaimType(claim),
+        ErrorKind::InvalidAlgorithm
+        | ErrorKind::MissingAlgorithm
+        | ErrorKind::UnsupportedAlgorithm
+        | ErrorKind::InvalidAlgorithmName => AuthError::AlgorithmNotAllowed,
+        _ => AuthError::MalformedToken,
+    }
+}
