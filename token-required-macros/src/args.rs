@@ -88,6 +88,13 @@ impl ListKind {
             Self::Scope => "scope",
         }
     }
+
+    fn example(self) -> &'static str {
+        match self {
+            Self::Group => "\"admin\"",
+            Self::Scope => "\"users:read\"",
+        }
+    }
 }
 
 /// `["a", "b"]`: a bracketed, comma-separated, non-empty list of non-empty
@@ -107,7 +114,7 @@ fn parse_list(input: ParseStream, name: &Ident, kind: ListKind) -> syn::Result<V
     let mut values = Vec::new();
     while !content.is_empty() {
         let value: Expr = content.parse()?;
-        values.push(string_literal(value, noun)?);
+        values.push(string_literal(value, kind)?);
         if !content.is_empty() {
             content.parse::<Token![,]>().map_err(|e| {
                 syn::Error::new(
@@ -127,7 +134,8 @@ fn parse_list(input: ParseStream, name: &Ident, kind: ListKind) -> syn::Result<V
     Ok(values)
 }
 
-fn string_literal(value: Expr, noun: &str) -> syn::Result<LitStr> {
+fn string_literal(value: Expr, kind: ListKind) -> syn::Result<LitStr> {
+    let noun = kind.noun();
     let Expr::Lit(ExprLit {
         lit: Lit::Str(literal),
         ..
@@ -135,7 +143,10 @@ fn string_literal(value: Expr, noun: &str) -> syn::Result<LitStr> {
     else {
         return Err(syn::Error::new_spanned(
             value,
-            format!("expected a string literal naming a {noun}, as in `\"admin\"`"),
+            format!(
+                "expected a string literal naming a {noun}, as in `{}`",
+                kind.example()
+            ),
         ));
     };
 

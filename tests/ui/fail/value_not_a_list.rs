@@ -1,0 +1,8 @@
+use actix_web::HttpResponse;
+use token_required::token_required;
+
+#[token_required(groups = "admin")]
+async fn handler() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+fn main() {}
