@@ -143,3 +143,8 @@ pub mod __private {
     pub use crate::Policy;
     pub use actix_web;
 }
+
+/// The README's Rust examples, compiled as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
