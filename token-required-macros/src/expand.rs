@@ -21,7 +21,8 @@ pub(crate) fn guarded_handler(args: &Args, handler: &Handler) -> TokenStream {
     quote! {
         #(#attrs)*
         #vis #signature {
-            static __TOKEN_REQUIRED_POLICY: ::token_required::__private::Policy = #policy;
+            #[allow(non_upper_case_globals)]
+            static __token_required_policy: ::token_required::__private::Policy = #policy;
             #extract
             ::core::result::Result::Ok(async move #body.await)
         }
@@ -70,9 +71,12 @@ fn policy(args: &Args) -> TokenStream {
 }
 
 /// The guard call, binding the handler's own arguments once it passes.
+///
+/// Every argument, an `HttpRequest` among them, is extracted from the one
+/// request the guard checked: an `HttpRequest` argument is that request.
 fn extraction(handler: &Handler) -> TokenStream {
     let guard = quote!(::token_required::__private::guard);
-    let parts = quote!(__token_required_parts, &__TOKEN_REQUIRED_POLICY);
+    let parts = quote!(__token_required_parts, &__token_required_policy);
     if handler.inputs.is_empty() {
         return quote!(#guard::<()>(#parts).await?;);
     }

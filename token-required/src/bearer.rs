@@ -24,9 +24,10 @@ pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
 ///
 /// let mut headers = HeaderMap::new();
 /// headers.insert(AUTHORIZATION, HeaderValue::from_static("  bearer abc.def.ghi "));
-/// let token = BearerToken::from_headers(&headers, 8192).unwrap();
+/// let token = BearerToken::from_headers(&headers, 8192)?;
 /// assert_eq!(token.as_str(), "abc.def.ghi");
 /// assert_eq!(format!("{token:?}"), "BearerToken(<redacted, 11 bytes>)");
+/// # Ok::<(), token_required::AuthError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct BearerToken<'a>(&'a str);

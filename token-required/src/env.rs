@@ -23,7 +23,59 @@ const COGNITO_VARS: [&str; 5] = [
     "COGNITO_TOKEN_USE",
 ];
 
+/// Every variable the configuration reads.
+const ALL_VARS: [&str; 12] = [
+    JWT_SECRET,
+    JWT_PUBLIC_KEY_FILE,
+    JWT_JWKS_URL,
+    JWT_ISSUER,
+    JWT_AUDIENCE,
+    JWT_ALGORITHMS,
+    JWT_LEEWAY_SECONDS,
+    COGNITO_VARS[0],
+    COGNITO_VARS[1],
+    COGNITO_VARS[2],
+    COGNITO_VARS[3],
+    COGNITO_VARS[4],
+];
+
 impl Validator {
+    /// Builds a validator from the process environment; see
+    /// [`Validator::from_vars`] for the variables.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the variable that is missing, malformed, not
+    /// UTF-8, or in conflict with another.
+    ///
+    /// ```no_run
+    /// use actix_web::{App, HttpServer};
+    /// use token_required::Validator;
+    ///
+    /// #[actix_web::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let validator = Validator::from_env()?;
+    ///     HttpServer::new(move || App::new().app_data(validator.clone()))
+    ///         .bind(("127.0.0.1", 8080))?
+    ///         .run()
+    ///         .await?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A value that is not UTF-8 is refused rather than altered: a
+        // secret changed by a lossy conversion would fail every token.
+        for var in ALL_VARS {
+            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(var) {
+                return Err(ConfigError::InvalidVar {
+                    var,
+                    reason: "is not valid UTF-8".to_owned(),
+                });
+            }
+        }
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
     /// Builds a validator from variables looked up by `lookup`, which
     /// [`Validator::from_env`] points at the process environment.
     ///

@@ -54,13 +54,13 @@
 //!
 //! let validator = Validator::builder()
 //!     .hmac_secret("a secret of at least thirty-two bytes")
-//!     .build()
-//!     .expect("a valid configuration");
+//!     .build()?;
 //! let app = App::new()
 //!     .app_data(validator)
 //!     .service(list_users)
 //!     .service(create_user)
 //!     .service(admin);
+//! # Ok::<(), token_required::ConfigError>(())
 //! ```
 //!
 //! # Arguments

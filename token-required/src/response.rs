@@ -111,9 +111,10 @@ impl ResponseSettings {
 /// let rejection = Rejection::new(AuthError::Expired);
 /// let response = rejection.error_response();
 /// assert_eq!(response.status(), 401);
+/// let challenge = response.headers().get("www-authenticate");
 /// assert_eq!(
-///     response.headers().get("www-authenticate").unwrap(),
-///     r#"Bearer realm="api", error="invalid_token""#
+///     challenge.and_then(|v| v.to_str().ok()),
+///     Some(r#"Bearer realm="api", error="invalid_token""#)
 /// );
 /// ```
 pub struct Rejection {

@@ -34,9 +34,9 @@ use crate::{AuthError, ConfigError, Policy, Rejection, ValidatorBuilder};
 /// let validator = Validator::builder()
 ///     .hmac_secret("a secret of at least thirty-two bytes")
 ///     .issuer("https://auth.example.com")
-///     .build()
-///     .expect("a valid configuration");
+///     .build()?;
 /// let app = App::new().app_data(validator).service(users);
+/// # Ok::<(), token_required::ConfigError>(())
 /// ```
 #[derive(Clone)]
 pub struct Validator {
@@ -93,17 +93,6 @@ impl Validator {
         }
     }
 
-    /// Builds a validator from the process environment; see
-    /// [`Validator::from_vars`] for the variables.
-    ///
-    /// # Errors
-    ///
-    /// A [`ConfigError`] naming the variable that is missing, malformed or
-    /// in conflict with another.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_vars(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
-    }
-
     /// The validator registered on the app (as `Validator` or
     /// `web::Data<Validator>`), else the process-wide default.
     pub(crate) fn for_request(req: &HttpRequest) -> Result<&Validator, &'static ConfigError> {
@@ -132,11 +121,12 @@ impl Validator {
     ///
     /// let validator = Validator::builder()
     ///     .hmac_secret("a secret of at least thirty-two bytes")
-    ///     .build()
-    ///     .unwrap();
+    ///     .build()?;
     /// let refused = validator.validate("not.a.token").await;
-    /// assert_eq!(refused.unwrap_err(), AuthError::MalformedToken);
-    /// # });
+    /// assert_eq!(refused, Err(AuthError::MalformedToken));
+    /// # Ok::<(), token_required::ConfigError>(())
+    /// # })?;
+    /// # Ok::<(), token_required::ConfigError>(())
     /// ```
     pub async fn validate(&self, token: &str) -> Result<Value, AuthError> {
         if token.len() > self.inner.max_token_len {
