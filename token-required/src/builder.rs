@@ -3,13 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 
 use crate::bearer::DEFAULT_MAX_TOKEN_LEN;
-use crate::keys::{KeySource, VerificationKey};
+use crate::jwks::{
+    JwksCache, JwksSettings, DEFAULT_JWKS_COOLDOWN, DEFAULT_JWKS_MAX_BYTES, DEFAULT_JWKS_TIMEOUT,
+};
+use crate::keys::{ClaimRules, KeySource, VerificationKey};
 use crate::response::{ResponseSettings, DEFAULT_MESSAGE, DEFAULT_REALM};
 use crate::validator::Inner;
-use crate::{pem, ConfigError, Validator};
+use crate::{pem, CognitoConfig, ConfigError, Validator};
 
 /// The default claim groups are read from: Cognito's.
 pub const DEFAULT_GROUPS_CLAIM: &str = "cognito:groups";
@@ -54,6 +57,11 @@ pub struct ValidatorBuilder {
     message: String,
     realm: String,
     max_token_len: usize,
+    jwks_url: Option<String>,
+    cognito: Option<CognitoConfig>,
+    jwks_cooldown: Duration,
+    jwks_timeout: Duration,
+    jwks_max_bytes: usize,
 }
 
 #[derive(Clone)]
@@ -102,7 +110,53 @@ impl ValidatorBuilder {
             message: DEFAULT_MESSAGE.to_owned(),
             realm: DEFAULT_REALM.to_owned(),
             max_token_len: DEFAULT_MAX_TOKEN_LEN,
+            jwks_url: None,
+            cognito: None,
+            jwks_cooldown: DEFAULT_JWKS_COOLDOWN,
+            jwks_timeout: DEFAULT_JWKS_TIMEOUT,
+            jwks_max_bytes: DEFAULT_JWKS_MAX_BYTES,
         }
+    }
+
+    /// Takes keys from the JWKS at `url` (`http` or `https`), fetched on
+    /// first use (or by [`Validator::warm_up`]) and cached. A token naming
+    /// an unknown `kid` triggers a refetch at once; a refetch that does not
+    /// find it starts a cooldown. Keys whose `use` is not `sig` are ignored,
+    /// a JWK's `alg` narrows what it verifies, and symmetric keys are never
+    /// taken from a JWKS. Cannot be combined with static keys.
+    pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
+        self.jwks_url = Some(url.into());
+        self
+    }
+
+    /// Accepts tokens of an AWS Cognito user pool: see [`CognitoConfig`].
+    /// It sets the issuer, the algorithm (RS256) and the key set itself, so
+    /// it cannot be combined with `issuer`, `audience`, other algorithms,
+    /// `jwks_url` or static keys.
+    pub fn cognito(mut self, pool: CognitoConfig) -> Self {
+        self.cognito = Some(pool);
+        self
+    }
+
+    /// How long unknown `kid`s wait after a JWKS fetch that did not find
+    /// theirs, or that failed (default 10 s). A flood of random `kid`s
+    /// costs at most one fetch per cooldown.
+    pub fn jwks_cooldown(mut self, cooldown: Duration) -> Self {
+        self.jwks_cooldown = cooldown;
+        self
+    }
+
+    /// The longest a JWKS fetch may take, connecting included (default
+    /// 5 s; connecting alone at most 3 s).
+    pub fn jwks_timeout(mut self, timeout: Duration) -> Self {
+        self.jwks_timeout = timeout;
+        self
+    }
+
+    /// The largest JWKS response accepted, in bytes (default 256 KiB).
+    pub fn jwks_max_bytes(mut self, bytes: usize) -> Self {
+        self.jwks_max_bytes = bytes;
+        self
     }
 
     /// Adds an HMAC secret. Its tokens are accepted as HS256 only, unless
@@ -195,56 +249,27 @@ impl ValidatorBuilder {
         self
     }
 
-    /// Prepares every key and check.
+    /// Prepares every key and check. Nothing is fetched here: a JWKS is
+    /// fetched on first use, or by [`Validator::warm_up`].
     ///
     /// # Errors
     ///
-    /// [`ConfigError::NoKey`] without a key, [`ConfigError::InvalidKey`] for a
-    /// key that cannot be read, [`ConfigError::AlgorithmDoesNotFitKey`] for an
-    /// algorithm no key can verify, [`ConfigError::InvalidSetting`] for a bad
-    /// realm, leeway or bound, and [`ConfigError::NoCryptoBackend`] when
-    /// jsonwebtoken has no usable backend.
+    /// [`ConfigError::NoKey`] without a key source,
+    /// [`ConfigError::InvalidKey`] for a key that cannot be read,
+    /// [`ConfigError::AlgorithmDoesNotFitKey`] for an algorithm no key can
+    /// verify, [`ConfigError::InvalidSetting`] for a bad or contradictory
+    /// setting, and [`ConfigError::NoCryptoBackend`] when jsonwebtoken has
+    /// no usable backend.
     pub fn build(self) -> Result<Validator, ConfigError> {
         crate::crypto::ensure_provider()?;
         self.check_settings()?;
 
-        let mut keys = Vec::with_capacity(self.keys.len());
-        for input in &self.keys {
-            let prepared = prepare_key(input)?;
-            let algorithms: Vec<Algorithm> = match &self.algorithms {
-                Some(wanted) => prepared
-                    .fitting
-                    .iter()
-                    .filter(|a| wanted.contains(a))
-                    .copied()
-                    .collect(),
-                None => prepared.default,
-            };
-            if algorithms.is_empty() {
-                // This key serves none of the wanted algorithms; another may.
-                continue;
-            }
-            let validation = self.validation(algorithms);
-            keys.push(Arc::new(VerificationKey {
-                kid: prepared.kid,
-                key: prepared.key,
-                validation,
-            }));
-        }
-        if self.keys.is_empty() {
-            return Err(ConfigError::NoKey);
-        }
-        if let Some(wanted) = &self.algorithms {
-            let served =
-                |alg: &Algorithm| keys.iter().any(|k| k.validation.algorithms.contains(alg));
-            if let Some(alg) = wanted.iter().find(|alg| !served(alg)) {
-                return Err(ConfigError::AlgorithmDoesNotFitKey(*alg));
-            }
-        }
-        if keys.is_empty() {
-            return Err(ConfigError::NoKey);
-        }
-
+        let rules = self.claim_rules();
+        let keys = match (&self.cognito, &self.jwks_url) {
+            (Some(pool), _) => self.jwks_source(pool.key_set_url(), rules)?,
+            (None, Some(url)) => self.jwks_source(url.clone(), rules)?,
+            (None, None) => KeySource::Static(self.static_keys(&rules)?),
+        };
         let response = ResponseSettings::new(&self.message, &self.realm).map_err(|reason| {
             ConfigError::InvalidSetting {
                 setting: "realm",
@@ -253,11 +278,80 @@ impl ValidatorBuilder {
         })?;
 
         Ok(Validator::from_inner(Inner {
-            keys: KeySource::Static(keys),
+            keys,
+            cognito: self.cognito.as_ref().map(CognitoConfig::claims_check),
             groups_claim: self.groups_claim.into(),
             max_token_len: self.max_token_len,
             response: Arc::new(response),
         }))
+    }
+
+    fn claim_rules(&self) -> ClaimRules {
+        match &self.cognito {
+            Some(pool) => ClaimRules {
+                issuers: vec![pool.issuer()],
+                audiences: Vec::new(),
+                leeway: self.leeway,
+                algorithms: Some(vec![Algorithm::RS256]),
+            },
+            None => ClaimRules {
+                issuers: self.issuers.clone(),
+                audiences: self.audiences.clone(),
+                leeway: self.leeway,
+                algorithms: self.algorithms.clone(),
+            },
+        }
+    }
+
+    fn jwks_source(&self, url: String, rules: ClaimRules) -> Result<KeySource, ConfigError> {
+        let invalid = |reason: String| ConfigError::InvalidSetting {
+            setting: "jwks_url",
+            reason,
+        };
+        let parsed = reqwest::Url::parse(&url).map_err(|e| invalid(format!("`{url}`: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(invalid(format!("`{url}` is not an http or https URL")));
+        }
+        let settings = JwksSettings {
+            url,
+            cooldown: self.jwks_cooldown,
+            timeout: self.jwks_timeout,
+            max_bytes: self.jwks_max_bytes,
+        };
+        let cache = JwksCache::new(settings, rules).map_err(invalid)?;
+        Ok(KeySource::Jwks(Arc::new(cache)))
+    }
+
+    fn static_keys(&self, rules: &ClaimRules) -> Result<Vec<Arc<VerificationKey>>, ConfigError> {
+        if self.keys.is_empty() {
+            return Err(ConfigError::NoKey);
+        }
+
+        let mut keys = Vec::with_capacity(self.keys.len());
+        for input in &self.keys {
+            let prepared = prepare_key(input)?;
+            let algorithms = match &self.algorithms {
+                Some(_) => rules.accepted(&prepared.fitting),
+                None => prepared.default,
+            };
+            if algorithms.is_empty() {
+                // This key serves none of the wanted algorithms; another may.
+                continue;
+            }
+            keys.push(Arc::new(VerificationKey {
+                kid: prepared.kid,
+                key: prepared.key,
+                validation: rules.validation(algorithms),
+            }));
+        }
+        if let Some(wanted) = &self.algorithms {
+            let served =
+                |alg: &Algorithm| keys.iter().any(|k| k.validation.algorithms.contains(alg));
+            if let Some(alg) = wanted.iter().find(|alg| !served(alg)) {
+                return Err(ConfigError::AlgorithmDoesNotFitKey(*alg));
+            }
+        }
+        Ok(keys)
     }
 
     fn check_settings(&self) -> Result<(), ConfigError> {
@@ -289,28 +383,33 @@ impl ValidatorBuilder {
         if matches!(&self.algorithms, Some(list) if list.is_empty()) {
             return invalid("algorithms", "the list is empty");
         }
+        if self.jwks_max_bytes == 0 {
+            return invalid("jwks_max_bytes", "must be at least one byte");
+        }
+        if self.jwks_timeout.is_zero() {
+            return invalid("jwks_timeout", "must be longer than zero");
+        }
+        if (self.jwks_url.is_some() || self.cognito.is_some()) && !self.keys.is_empty() {
+            return invalid("jwks_url", "cannot be combined with static keys");
+        }
+        if let Some(pool) = &self.cognito {
+            if let Err((setting, reason)) = pool.check() {
+                return invalid(setting, &reason);
+            }
+            if self.jwks_url.is_some() {
+                return invalid(
+                    "cognito",
+                    "has its own key set: use CognitoConfig::jwks_url",
+                );
+            }
+            if !self.issuers.is_empty() || !self.audiences.is_empty() {
+                return invalid("cognito", "sets the issuer and app client itself");
+            }
+            if matches!(&self.algorithms, Some(list) if list != &[Algorithm::RS256]) {
+                return invalid("cognito", "accepts RS256 only");
+            }
+        }
         Ok(())
-    }
-
-    /// The claim checks shared by every key, for the key's algorithms.
-    fn validation(&self, algorithms: Vec<Algorithm>) -> Validation {
-        let mut validation = Validation::new(algorithms[0]);
-        validation.algorithms = algorithms;
-        validation.leeway = self.leeway.as_secs();
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        let mut required = vec!["exp"];
-        if !self.issuers.is_empty() {
-            validation.set_issuer(&self.issuers);
-            required.push("iss");
-        }
-        validation.validate_aud = !self.audiences.is_empty();
-        if validation.validate_aud {
-            validation.set_audience(&self.audiences);
-            required.push("aud");
-        }
-        validation.set_required_spec_claims(&required);
-        validation
     }
 }
 

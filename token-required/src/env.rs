@@ -6,7 +6,7 @@ use std::time::Duration;
 use jsonwebtoken::Algorithm;
 
 use crate::builder::MAX_LEEWAY;
-use crate::{ConfigError, Validator, ValidatorBuilder};
+use crate::{CognitoConfig, ConfigError, TokenUse, Validator, ValidatorBuilder};
 
 const JWT_SECRET: &str = "JWT_SECRET";
 const JWT_PUBLIC_KEY_FILE: &str = "JWT_PUBLIC_KEY_FILE";
@@ -15,12 +15,17 @@ const JWT_ISSUER: &str = "JWT_ISSUER";
 const JWT_AUDIENCE: &str = "JWT_AUDIENCE";
 const JWT_ALGORITHMS: &str = "JWT_ALGORITHMS";
 const JWT_LEEWAY_SECONDS: &str = "JWT_LEEWAY_SECONDS";
+const COGNITO_REGION: &str = "COGNITO_REGION";
+const COGNITO_USERPOOL_ID: &str = "COGNITO_USERPOOL_ID";
+const COGNITO_APP_CLIENT_ID: &str = "COGNITO_APP_CLIENT_ID";
+const COGNITO_JWKS_URL: &str = "COGNITO_JWKS_URL";
+const COGNITO_TOKEN_USE: &str = "COGNITO_TOKEN_USE";
 const COGNITO_VARS: [&str; 5] = [
-    "COGNITO_REGION",
-    "COGNITO_USERPOOL_ID",
-    "COGNITO_APP_CLIENT_ID",
-    "COGNITO_JWKS_URL",
-    "COGNITO_TOKEN_USE",
+    COGNITO_REGION,
+    COGNITO_USERPOOL_ID,
+    COGNITO_APP_CLIENT_ID,
+    COGNITO_JWKS_URL,
+    COGNITO_TOKEN_USE,
 ];
 
 /// Every variable the configuration reads.
@@ -81,16 +86,22 @@ impl Validator {
     ///
     /// | variable | meaning |
     /// | --- | --- |
+    /// | `COGNITO_REGION`, `COGNITO_USERPOOL_ID`, `COGNITO_APP_CLIENT_ID` | validate AWS Cognito tokens (see [`CognitoConfig`](crate::CognitoConfig)) |
+    /// | `COGNITO_JWKS_URL` | optional: fetch the pool's JWKS from here instead; the issuer check stays |
+    /// | `COGNITO_TOKEN_USE` | optional: `id`, `access` or `any` (default `any`) |
     /// | `JWT_SECRET` | validate HMAC tokens (HS256 unless `JWT_ALGORITHMS` says otherwise) |
     /// | `JWT_PUBLIC_KEY_FILE` | validate RSA, EC or Ed25519 tokens with this PEM public key |
+    /// | `JWT_JWKS_URL` | validate tokens with keys from this JWKS |
     /// | `JWT_ISSUER`, `JWT_AUDIENCE` | optional checks of `iss` and `aud`; commas separate several accepted values |
     /// | `JWT_ALGORITHMS` | optional comma-separated list of accepted algorithms |
     /// | `JWT_LEEWAY_SECONDS` | optional clock skew allowance for `exp` and `nbf` (default 60) |
     ///
-    /// Exactly one key source must be set. `JWT_JWKS_URL` and the
-    /// `COGNITO_*` variables are recognised but not supported by this
-    /// version: they are refused rather than ignored. A variable set to an
-    /// empty value is an error, never taken as unset.
+    /// Exactly one key source must be set: `JWT_SECRET`,
+    /// `JWT_PUBLIC_KEY_FILE`, `JWT_JWKS_URL` or the Cognito variables, of
+    /// which the first three are all required. Cognito fixes the issuer,
+    /// audience and algorithm itself, so `JWT_ISSUER`, `JWT_AUDIENCE` and
+    /// `JWT_ALGORITHMS` beside it are an error. A variable set to an empty
+    /// value is an error, never taken as unset.
     ///
     /// # Errors
     ///
@@ -110,10 +121,8 @@ impl Validator {
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let vars = Vars { lookup: &lookup };
         let source = vars.key_source()?;
-        let mut builder = Validator::builder();
-
-        builder = match source {
-            JWT_SECRET => builder.hmac_secret(vars.required(JWT_SECRET)?),
+        let builder = match source {
+            JWT_SECRET => Validator::builder().hmac_secret(vars.required(JWT_SECRET)?),
             JWT_PUBLIC_KEY_FILE => {
                 let path = vars.required(JWT_PUBLIC_KEY_FILE)?;
                 let pem = std::fs::read(&path).map_err(|source| ConfigError::KeyFile {
@@ -121,23 +130,55 @@ impl Validator {
                     path: path.clone(),
                     source,
                 })?;
-                builder.public_key_pem(pem)
+                Validator::builder().public_key_pem(pem)
             }
-            var => return Err(ConfigError::Unsupported { var }),
+            JWT_JWKS_URL => Validator::builder().jwks_url(vars.required(JWT_JWKS_URL)?),
+            _ => {
+                if let Some(second) = vars.cognito_conflict()? {
+                    return Err(ConfigError::Conflict {
+                        first: COGNITO_REGION,
+                        second,
+                    });
+                }
+                vars.cognito(Validator::builder())?
+            }
         };
 
-        builder = vars.claim_checks(builder)?;
-        builder.build().map_err(|err| match err {
-            ConfigError::InvalidKey(reason) => ConfigError::InvalidVar {
-                var: source,
-                reason,
-            },
-            ConfigError::AlgorithmDoesNotFitKey(alg) => ConfigError::InvalidVar {
-                var: JWT_ALGORITHMS,
-                reason: format!("{alg:?} does not fit the key given by {source}"),
-            },
-            other => other,
-        })
+        // Name the variable behind whatever the builder refuses.
+        let key_url_var = match source {
+            JWT_JWKS_URL => JWT_JWKS_URL,
+            _ => COGNITO_JWKS_URL,
+        };
+        vars.claim_checks(builder)?
+            .build()
+            .map_err(|err| match err {
+                ConfigError::InvalidKey(reason) => ConfigError::InvalidVar {
+                    var: source,
+                    reason,
+                },
+                ConfigError::AlgorithmDoesNotFitKey(alg) => ConfigError::InvalidVar {
+                    var: JWT_ALGORITHMS,
+                    reason: format!("{alg:?} does not fit the key given by {source}"),
+                },
+                ConfigError::InvalidSetting {
+                    setting: "jwks_url",
+                    reason,
+                } => ConfigError::InvalidVar {
+                    var: key_url_var,
+                    reason,
+                },
+                ConfigError::InvalidSetting { setting, reason }
+                    if setting.starts_with("cognito ") =>
+                {
+                    let var = match setting {
+                        "cognito region" => COGNITO_REGION,
+                        "cognito user pool id" => COGNITO_USERPOOL_ID,
+                        _ => COGNITO_APP_CLIENT_ID,
+                    };
+                    ConfigError::InvalidVar { var, reason }
+                }
+                other => other,
+            })
     }
 }
 
@@ -179,6 +220,47 @@ impl Vars<'_> {
             }
         }
         chosen.ok_or(ConfigError::NotConfigured)
+    }
+
+    /// The Cognito pool the variables describe; all three main ones must be
+    /// set once any Cognito variable is.
+    fn cognito(&self, builder: ValidatorBuilder) -> Result<ValidatorBuilder, ConfigError> {
+        let needed = |var| {
+            self.get(var)?.ok_or(ConfigError::MissingVar {
+                var,
+                needed_by: "AWS Cognito validation",
+            })
+        };
+        let mut pool = CognitoConfig::new(
+            needed(COGNITO_REGION)?,
+            needed(COGNITO_USERPOOL_ID)?,
+            needed(COGNITO_APP_CLIENT_ID)?,
+        );
+        if let Some(url) = self.get(COGNITO_JWKS_URL)? {
+            pool = pool.jwks_url(url);
+        }
+        if let Some(token_use) = self.get(COGNITO_TOKEN_USE)? {
+            let token_use =
+                token_use
+                    .trim()
+                    .parse::<TokenUse>()
+                    .map_err(|reason| ConfigError::InvalidVar {
+                        var: COGNITO_TOKEN_USE,
+                        reason,
+                    })?;
+            pool = pool.token_use(token_use);
+        }
+        Ok(builder.cognito(pool))
+    }
+
+    /// A `JWT_*` claim variable set beside Cognito, which fixes them itself.
+    fn cognito_conflict(&self) -> Result<Option<&'static str>, ConfigError> {
+        for var in [JWT_ISSUER, JWT_AUDIENCE, JWT_ALGORITHMS] {
+            if self.get(var)?.is_some() {
+                return Ok(Some(var));
+            }
+        }
+        Ok(None)
     }
 
     fn claim_checks(&self, mut builder: ValidatorBuilder) -> Result<ValidatorBuilder, ConfigError> {

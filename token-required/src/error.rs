@@ -58,8 +58,12 @@ pub enum AuthError {
     InvalidClaimType(String),
     /// The token's `iss` is not the configured issuer.
     WrongIssuer,
-    /// The token's `aud` does not contain the configured audience.
+    /// The token's `aud` does not contain the configured audience (for
+    /// Cognito: the token does not name the app client).
     WrongAudience,
+    /// A Cognito token whose `token_use` is not accepted (refresh tokens
+    /// never are).
+    WrongTokenUse,
     /// The claims do not deserialize into the type the handler asked for.
     ClaimsMismatch,
     /// The token is valid but its holder is not in the required groups.
@@ -153,6 +157,7 @@ impl fmt::Display for AuthError {
             }
             Self::WrongIssuer => f.write_str("token issuer is not accepted"),
             Self::WrongAudience => f.write_str("token audience is not accepted"),
+            Self::WrongTokenUse => f.write_str("token_use is not accepted"),
             Self::ClaimsMismatch => f.write_str("claims do not fit the type the handler asks for"),
             Self::InsufficientGroups => f.write_str("token lacks a required group"),
             Self::InsufficientScope => f.write_str("token lacks a required scope"),
@@ -210,11 +215,6 @@ pub enum ConfigError {
         /// The other.
         second: &'static str,
     },
-    /// The variable selects a key source this build does not support yet.
-    Unsupported {
-        /// The variable.
-        var: &'static str,
-    },
     /// A key file could not be read.
     KeyFile {
         /// The variable that named the file.
@@ -257,11 +257,6 @@ impl fmt::Display for ConfigError {
                 f,
                 "{first} and {second} are both set: keep only the one that \
                  names your tokens' keys"
-            ),
-            Self::Unsupported { var } => write!(
-                f,
-                "{var} is set, but this version of token-required cannot \
-                 fetch keys yet: configure JWT_SECRET or JWT_PUBLIC_KEY_FILE"
             ),
             Self::KeyFile { var, path, source } => {
                 write!(f, "{var}: cannot read {path}: {source}")

@@ -2,13 +2,15 @@
 //!
 //! Every source of keys answers the same question: given a token's `alg`
 //! and `kid`, which single key verifies it? Static keys (a secret or a PEM
-//! file) answer it from memory; a key set fetched over HTTP slots in as
-//! another [`KeySource`] variant without changing the validator.
+//! file) answer it from memory; a JWKS cache answers it from its cached set,
+//! fetching a fresh one when the `kid` is unknown.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
+use crate::jwks::JwksCache;
 use crate::AuthError;
 
 /// One key, with the algorithms it may verify and the claim checks that go
@@ -30,80 +32,151 @@ impl VerificationKey {
 pub(crate) enum KeySource {
     /// Keys given at configuration time, never refreshed.
     Static(Vec<Arc<VerificationKey>>),
+    /// Keys fetched from a JWKS endpoint and cached.
+    Jwks(Arc<JwksCache>),
 }
 
 impl KeySource {
     /// The one key that verifies a token with this `alg` and `kid`.
-    ///
-    /// A key configured with a `kid` serves only tokens naming it; a key
-    /// without one serves any token whose `alg` it accepts. A token that
-    /// names a configured `kid` gets that key alone. Otherwise exactly one
-    /// key must fit: when several do, the token is refused rather than
-    /// checked against each in turn.
     pub(crate) async fn select(
         &self,
         alg: Algorithm,
         kid: Option<&str>,
     ) -> Result<Arc<VerificationKey>, AuthError> {
         match self {
-            Self::Static(keys) => select_from(keys, alg, kid),
+            Self::Static(keys) => match select_from(keys, alg, kid) {
+                Selection::Found(key) => Ok(key),
+                Selection::Refused(error) => Err(error),
+                Selection::Missing => Err(AuthError::UnknownKey),
+            },
+            Self::Jwks(cache) => cache.key_for(alg, kid).await,
         }
     }
 
-    /// Every algorithm some key accepts, for diagnostics.
-    pub(crate) fn algorithms(&self) -> Vec<Algorithm> {
-        let mut algs = Vec::new();
+    /// A short description for `Debug` output: never key material.
+    pub(crate) fn describe(&self) -> String {
         match self {
             Self::Static(keys) => {
-                for key in keys {
-                    for alg in &key.validation.algorithms {
-                        if !algs.contains(alg) {
-                            algs.push(*alg);
-                        }
+                let mut algs: Vec<Algorithm> = Vec::new();
+                for alg in keys.iter().flat_map(|k| &k.validation.algorithms) {
+                    if !algs.contains(alg) {
+                        algs.push(*alg);
                     }
                 }
+                format!("{} static key(s) for {algs:?}", keys.len())
             }
-        }
-        algs
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Self::Static(keys) => keys.len(),
+            Self::Jwks(cache) => cache.describe(),
         }
     }
 }
 
-fn select_from(
+/// The outcome of looking for a token's key in a set.
+pub(crate) enum Selection {
+    Found(Arc<VerificationKey>),
+    /// No key fits; a fresher key set might have one.
+    Missing,
+    /// A key fits the `kid` but refuses the token, or several keys fit a
+    /// token that names none: a fresher key set would not change that.
+    Refused(AuthError),
+}
+
+/// Picks the key for a token from `keys`.
+///
+/// A token naming a `kid` gets the key with that id, which must accept its
+/// `alg`; failing that, a key configured without an id may serve it. A
+/// token naming no `kid` is served only when exactly one key accepts its
+/// `alg`: with several, it is refused rather than checked against each.
+pub(crate) fn select_from(
     keys: &[Arc<VerificationKey>],
     alg: Algorithm,
     kid: Option<&str>,
-) -> Result<Arc<VerificationKey>, AuthError> {
-    if !keys.iter().any(|k| k.accepts(alg)) {
-        return Err(AuthError::AlgorithmNotAllowed);
-    }
-
+) -> Selection {
     if let Some(kid) = kid {
-        let named = keys.iter().find(|k| k.kid.as_deref() == Some(kid));
-        if let Some(key) = named {
+        if let Some(key) = keys.iter().find(|k| k.kid.as_deref() == Some(kid)) {
             return if key.accepts(alg) {
-                Ok(Arc::clone(key))
+                Selection::Found(Arc::clone(key))
             } else {
-                Err(AuthError::AlgorithmNotAllowed)
+                Selection::Refused(AuthError::AlgorithmNotAllowed)
             };
         }
     }
 
-    let mut fitting = keys.iter().filter(|k| k.kid.is_none() && k.accepts(alg));
+    let mut fitting = keys
+        .iter()
+        .filter(|k| k.accepts(alg) && (kid.is_none() || k.kid.is_none()));
     match (fitting.next(), fitting.next()) {
-        (Some(key), None) => Ok(Arc::clone(key)),
-        _ => Err(AuthError::UnknownKey),
+        (Some(key), None) => Selection::Found(Arc::clone(key)),
+        (Some(_), Some(_)) => Selection::Refused(AuthError::UnknownKey),
+        (None, _) if kid.is_none() && !keys.is_empty() => {
+            // Nothing accepts this alg at all: say so, unless a key named
+            // elsewhere could (then it is just unknown).
+            Selection::Refused(AuthError::AlgorithmNotAllowed)
+        }
+        (None, _) => Selection::Missing,
+    }
+}
+
+/// The claim checks every key shares, turned into a jsonwebtoken
+/// `Validation` for each key's algorithms.
+#[derive(Debug, Clone)]
+pub(crate) struct ClaimRules {
+    pub(crate) issuers: Vec<String>,
+    pub(crate) audiences: Vec<String>,
+    pub(crate) leeway: Duration,
+    /// Accepted algorithms; `None` accepts every one that fits a key.
+    pub(crate) algorithms: Option<Vec<Algorithm>>,
+}
+
+impl ClaimRules {
+    /// The algorithms of `fitting` that the rules accept.
+    pub(crate) fn accepted(&self, fitting: &[Algorithm]) -> Vec<Algorithm> {
+        match &self.algorithms {
+            Some(wanted) => fitting
+                .iter()
+                .filter(|a| wanted.contains(a))
+                .copied()
+                .collect(),
+            None => fitting.to_vec(),
+        }
+    }
+
+    /// A `Validation` for a key verifying `algorithms` (never empty).
+    pub(crate) fn validation(&self, algorithms: Vec<Algorithm>) -> Validation {
+        let mut validation = Validation::new(algorithms.first().copied().unwrap_or_default());
+        validation.algorithms = algorithms;
+        validation.leeway = self.leeway.as_secs();
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        let mut required = vec!["exp"];
+        if !self.issuers.is_empty() {
+            validation.set_issuer(&self.issuers);
+            required.push("iss");
+        }
+        validation.validate_aud = !self.audiences.is_empty();
+        if validation.validate_aud {
+            validation.set_audience(&self.audiences);
+            required.push("aud");
+        }
+        validation.set_required_spec_claims(&required);
+        validation
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pick(
+        keys: &[Arc<VerificationKey>],
+        alg: Algorithm,
+        kid: Option<&str>,
+    ) -> Result<Arc<VerificationKey>, AuthError> {
+        match select_from(keys, alg, kid) {
+            Selection::Found(key) => Ok(key),
+            Selection::Refused(error) => Err(error),
+            Selection::Missing => Err(AuthError::UnknownKey),
+        }
+    }
 
     fn key(kid: Option<&str>, algs: &[Algorithm]) -> Arc<VerificationKey> {
         let mut validation = Validation::new(algs[0]);
@@ -121,10 +194,10 @@ mod tests {
             key(Some("a"), &[Algorithm::HS256]),
             key(None, &[Algorithm::HS256, Algorithm::HS384]),
         ];
-        let chosen = select_from(&keys, Algorithm::HS256, Some("a")).unwrap();
+        let chosen = pick(&keys, Algorithm::HS256, Some("a")).unwrap();
         assert_eq!(chosen.kid.as_deref(), Some("a"));
         assert_eq!(
-            select_from(&keys, Algorithm::HS384, Some("a")).err(),
+            pick(&keys, Algorithm::HS384, Some("a")).err(),
             Some(AuthError::AlgorithmNotAllowed)
         );
     }
@@ -132,10 +205,10 @@ mod tests {
     #[test]
     fn an_unnamed_key_serves_any_kid_when_it_is_the_only_fit() {
         let keys = vec![key(None, &[Algorithm::HS256])];
-        assert!(select_from(&keys, Algorithm::HS256, Some("other")).is_ok());
-        assert!(select_from(&keys, Algorithm::HS256, None).is_ok());
+        assert!(pick(&keys, Algorithm::HS256, Some("other")).is_ok());
+        assert!(pick(&keys, Algorithm::HS256, None).is_ok());
         assert_eq!(
-            select_from(&keys, Algorithm::RS256, None).err(),
+            pick(&keys, Algorithm::RS256, None).err(),
             Some(AuthError::AlgorithmNotAllowed)
         );
     }
@@ -147,13 +220,23 @@ mod tests {
             key(None, &[Algorithm::HS256]),
         ];
         assert_eq!(
-            select_from(&keys, Algorithm::HS256, None).err(),
+            pick(&keys, Algorithm::HS256, None).err(),
             Some(AuthError::UnknownKey)
         );
         let named = vec![key(Some("a"), &[Algorithm::HS256])];
         assert_eq!(
-            select_from(&named, Algorithm::HS256, Some("b")).err(),
+            pick(&named, Algorithm::HS256, Some("b")).err(),
             Some(AuthError::UnknownKey)
         );
+        // A token naming no kid is served by the only key that fits.
+        assert!(pick(&named, Algorithm::HS256, None).is_ok());
+        assert!(matches!(
+            select_from(&named, Algorithm::HS256, Some("b")),
+            Selection::Missing
+        ));
+        assert!(matches!(
+            select_from(&[], Algorithm::HS256, None),
+            Selection::Missing
+        ));
     }
 }

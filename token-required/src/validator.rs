@@ -9,9 +9,10 @@ use once_cell::sync::Lazy;
 use serde_json::Value;
 
 use crate::bearer::BearerToken;
+use crate::cognito::CognitoClaims;
 use crate::keys::KeySource;
 use crate::response::ResponseSettings;
-use crate::{AuthError, ConfigError, Policy, Rejection, ValidatorBuilder};
+use crate::{AuthError, ConfigError, JwksError, Policy, Rejection, ValidatorBuilder};
 
 /// Checks bearer tokens: signature, algorithm, `exp`, `nbf`, and `iss` and
 /// `aud` when configured, then the groups and scopes a handler requires.
@@ -45,6 +46,7 @@ pub struct Validator {
 
 pub(crate) struct Inner {
     pub(crate) keys: KeySource,
+    pub(crate) cognito: Option<CognitoClaims>,
     pub(crate) groups_claim: Box<str>,
     pub(crate) max_token_len: usize,
     pub(crate) response: Arc<ResponseSettings>,
@@ -144,8 +146,40 @@ impl Validator {
             .await?;
         let data = jsonwebtoken::decode::<Value>(token, &key.key, &key.validation)
             .map_err(|e| map_jwt_error(e.into_kind()))?;
+        if let Some(cognito) = &self.inner.cognito {
+            cognito.check(&data.claims)?;
+        }
 
         Ok(data.claims)
+    }
+
+    /// Fetches the JWKS now, so that the first request does not wait for
+    /// it, and returns how many usable keys it holds. For static keys it
+    /// fetches nothing and returns their count.
+    ///
+    /// # Errors
+    ///
+    /// The [`JwksError`] met; the validator stays usable and will fetch
+    /// again on the first request that needs a key.
+    ///
+    /// ```no_run
+    /// use token_required::Validator;
+    ///
+    /// #[actix_web::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let validator = Validator::builder()
+    ///         .jwks_url("https://auth.example.com/.well-known/jwks.json")
+    ///         .build()?;
+    ///     let keys = validator.warm_up().await?;
+    ///     println!("{keys} signing keys ready");
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn warm_up(&self) -> Result<usize, JwksError> {
+        match &self.inner.keys {
+            KeySource::Static(keys) => Ok(keys.len()),
+            KeySource::Jwks(cache) => cache.refresh().await,
+        }
     }
 
     /// Reads the bearer token of `req`, validates it and checks it against
@@ -169,8 +203,8 @@ impl Validator {
 impl fmt::Debug for Validator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Validator")
-            .field("keys", &self.inner.keys.len())
-            .field("algorithms", &self.inner.keys.algorithms())
+            .field("keys", &self.inner.keys.describe())
+            .field("cognito", &self.inner.cognito.is_some())
             .field("groups_claim", &self.inner.groups_claim)
             .field("max_token_len", &self.inner.max_token_len)
             .finish_non_exhaustive()
