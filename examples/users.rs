@@ -5,9 +5,10 @@
 //! ```
 //!
 //! Serves on `127.0.0.1:${PORT:-5000}`. With any `JWT_*` or `COGNITO_*`
-//! variable set it validates tokens as they configure; otherwise it starts in
-//! development mode, with a random HMAC secret, and prints `curl` commands
-//! with tokens valid for an hour.
+//! variable set it validates tokens as they configure (for Cognito:
+//! `COGNITO_REGION`, `COGNITO_USERPOOL_ID`, `COGNITO_APP_CLIENT_ID`);
+//! otherwise it starts in development mode, with a random HMAC secret, and
+//! prints `curl` commands with tokens valid for an hour.
 
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -173,6 +174,11 @@ async fn main() -> std::io::Result<()> {
         eprintln!("cannot start: {error}");
         std::process::exit(1);
     });
+    // Fetch a JWKS now rather than on the first request; should the key
+    // host be down, requests fail closed until it answers.
+    if let Err(error) = validator.warm_up().await {
+        eprintln!("warning: {error}; keys will be fetched on the first request");
+    }
 
     let store = web::Data::new(Store::seeded());
     let server = HttpServer::new(move || {

@@ -97,27 +97,91 @@ fn two_key_sources_conflict() {
 }
 
 #[test]
-fn fetched_key_sources_are_refused_until_supported() {
-    let err = from(&[("JWT_JWKS_URL", "https://example.com/jwks.json")]).unwrap_err();
-    assert!(matches!(
-        err,
-        ConfigError::Unsupported {
-            var: "JWT_JWKS_URL"
-        }
-    ));
-    let err = from(&[
+fn jwks_and_cognito_variables_are_checked_at_start_up() {
+    assert!(from(&[("JWT_JWKS_URL", "https://idp.example/jwks.json")]).is_ok());
+    assert_eq!(
+        invalid_var(from(&[("JWT_JWKS_URL", "not a url")])),
+        "JWT_JWKS_URL"
+    );
+    assert_eq!(
+        invalid_var(from(&[("JWT_JWKS_URL", "ftp://idp/jwks")])),
+        "JWT_JWKS_URL"
+    );
+
+    let pool = [
         ("COGNITO_REGION", "eu-west-1"),
         ("COGNITO_USERPOOL_ID", "eu-west-1_abc"),
         ("COGNITO_APP_CLIENT_ID", "client"),
-    ])
-    .unwrap_err();
+    ];
+    assert!(from(&pool).is_ok());
+    for missing in 0..3 {
+        let partial: Vec<(&str, &str)> = pool
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != missing)
+            .map(|(_, v)| *v)
+            .collect();
+        match from(&partial) {
+            Err(ConfigError::MissingVar { var, .. }) => assert_eq!(var, pool[missing].0),
+            other => panic!("{other:?}"),
+        }
+    }
+    let only_token_use = from(&[("COGNITO_TOKEN_USE", "id")]).unwrap_err();
     assert!(matches!(
-        err,
-        ConfigError::Unsupported {
-            var: "COGNITO_REGION"
+        only_token_use,
+        ConfigError::MissingVar {
+            var: "COGNITO_REGION",
+            ..
         }
     ));
-    assert!(err.to_string().contains("COGNITO_REGION"));
+
+    let with = |extra: (&'static str, &'static str)| {
+        let mut vars = pool.to_vec();
+        vars.push(extra);
+        from(&vars)
+    };
+    assert!(with(("COGNITO_TOKEN_USE", "access")).is_ok());
+    assert!(with(("COGNITO_TOKEN_USE", "any")).is_ok());
+    assert_eq!(
+        invalid_var(with(("COGNITO_TOKEN_USE", "refresh"))),
+        "COGNITO_TOKEN_USE"
+    );
+    assert!(with(("COGNITO_JWKS_URL", "http://127.0.0.1:9229/jwks.json")).is_ok());
+    assert_eq!(
+        invalid_var(with(("COGNITO_JWKS_URL", "nope"))),
+        "COGNITO_JWKS_URL"
+    );
+    assert_eq!(
+        invalid_var(with(("JWT_LEEWAY_SECONDS", "x"))),
+        "JWT_LEEWAY_SECONDS"
+    );
+    for var in ["JWT_ISSUER", "JWT_AUDIENCE", "JWT_ALGORITHMS"] {
+        let err = with((var, "x")).unwrap_err();
+        assert!(
+            matches!(err, ConfigError::Conflict { first: "COGNITO_REGION", second } if second == var),
+            "{var}: {err}"
+        );
+    }
+    let bad_pool = [
+        ("COGNITO_REGION", "eu-west-1"),
+        ("COGNITO_USERPOOL_ID", "eu-west-1/../x"),
+        ("COGNITO_APP_CLIENT_ID", "client"),
+    ];
+    assert_eq!(invalid_var(from(&bad_pool)), "COGNITO_USERPOOL_ID");
+    let bad_region = [
+        ("COGNITO_REGION", "eu west"),
+        ("COGNITO_USERPOOL_ID", "eu-west-1_abc"),
+        ("COGNITO_APP_CLIENT_ID", "client"),
+    ];
+    assert_eq!(invalid_var(from(&bad_region)), "COGNITO_REGION");
+    let err = from(&[("JWT_JWKS_URL", "https://a/jwks"), ("COGNITO_REGION", "x")]).unwrap_err();
+    assert!(matches!(
+        err,
+        ConfigError::Conflict {
+            first: "JWT_JWKS_URL",
+            second: "COGNITO_REGION"
+        }
+    ));
 }
 
 #[test]

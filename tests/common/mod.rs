@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: keys, tokens and requests.
 #![allow(dead_code)]
 
+pub mod jwks;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_web::body::MessageBody;
