@@ -9,6 +9,7 @@
 //! | no `Authorization` header, or another scheme | 401 | `Bearer realm="api"` |
 //! | an empty, malformed, badly signed, expired, not-yet-valid, wrong-issuer or wrong-audience token | 401 | `Bearer realm="api", error="invalid_token"` |
 //! | a valid token without the required groups or scopes | 403 | `Bearer realm="api", error="insufficient_scope"` |
+//! | keys cannot be had (JWKS down, nothing cached) | 503 | none |
 //! | no validator configured | 500 | none |
 //!
 //! Every rejection's body is `{"message": "Ocurrió un error"}` (the message
@@ -79,7 +80,9 @@
 //!
 //! A [`Validator`] registered with `App::app_data` wins; otherwise guarded
 //! handlers use [`default_validator`], built once from the environment (see
-//! [`Validator::from_vars`] for the variables). Only algorithms that fit the
+//! [`Validator::from_vars`] for the variables). Keys come from an HMAC
+//! secret, a PEM public key, a JWKS ([`ValidatorBuilder::jwks_url`]) or an
+//! AWS Cognito user pool ([`CognitoConfig`]). Only algorithms that fit the
 //! configured key are accepted (never `none`, never HMAC with a public key),
 //! and a token without `exp` is refused.
 //!
