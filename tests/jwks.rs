@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use actix_web::{get, test, App, HttpResponse};
 use common::jwks::{dead_url, document, JwksServer, TestKey};
+use common::logs::Recorder;
 use common::{claims, Answer};
 use futures_util::future::join_all;
 use jsonwebtoken::Algorithm;
 use serde_json::json;
 use token_required::{token_required, JwksError, Validator};
+use tracing::Level;
 
 #[get("/")]
 #[token_required]
@@ -233,9 +235,17 @@ async fn concurrent_misses_share_one_fetch() {
 
 #[actix_web::test]
 async fn a_cold_cache_with_the_host_down_fails_closed() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
     let key = TestKey::generate(Algorithm::ES256, "k");
     let validator = validator(dead_url());
     unavailable(&send(&validator, &key.sign(&claims(json!({})))).await);
+    let warnings = recorder.ours_at(Level::WARN);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].text.contains("JWKS fetch failed"),
+        "{warnings:?}"
+    );
     assert!(matches!(
         validator.warm_up().await,
         Err(JwksError::Request(_))
@@ -292,7 +302,10 @@ async fn error_statuses_garbage_and_oversized_sets_keep_what_is_held() {
     assert_eq!(validator.warm_up().await, Err(JwksError::Status(500)));
     unavailable(&send(&validator, &key.sign(&claims(json!({})))).await);
 
-    // A malformed key beside a good one: the good one is used.
+    // A malformed key beside a good one: the good one is used, the bad
+    // one skipped with a warning.
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
     server.answer_status(200);
     let mut mixed: serde_json::Value = serde_json::from_str(&document(&[&key])).unwrap();
     mixed["keys"]

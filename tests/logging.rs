@@ -3,85 +3,13 @@
 
 mod common;
 
-use std::fmt::{Debug, Write as _};
-use std::sync::{Arc, Mutex};
-
 use actix_web::{get, test, App, HttpResponse};
+use common::logs::{Line, Recorder};
 use common::{claims, sign, token, validator};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::json;
 use token_required::token_required;
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
-
-/// One recorded event or span: its level, target and every field as text.
-#[derive(Debug, Clone)]
-struct Line {
-    level: Level,
-    target: String,
-    text: String,
-}
-
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<Line>>>);
-
-struct Fields(String);
-
-impl Visit for Fields {
-    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
-        let _ = write!(self.0, "{}={:?} ", field.name(), value);
-    }
-}
-
-impl Recorder {
-    fn push(&self, metadata: &Metadata<'_>, text: String) {
-        self.0.lock().unwrap().push(Line {
-            level: *metadata.level(),
-            target: metadata.target().to_owned(),
-            text,
-        });
-    }
-
-    fn take(&self) -> Vec<Line> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
-}
-
-impl Subscriber for Recorder {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut fields = Fields(String::new());
-        span.record(&mut fields);
-        self.push(span.metadata(), fields.0);
-        Id::from_u64(1)
-    }
-
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        let mut fields = Fields(String::new());
-        values.record(&mut fields);
-        self.0.lock().unwrap().push(Line {
-            level: Level::TRACE,
-            target: String::new(),
-            text: fields.0,
-        });
-    }
-
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        let mut fields = Fields(String::new());
-        event.record(&mut fields);
-        self.push(event.metadata(), fields.0);
-    }
-
-    fn enter(&self, _: &Id) {}
-
-    fn exit(&self, _: &Id) {}
-}
+use tracing::Level;
 
 #[get("/admin")]
 #[token_required(groups = ["admin"])]

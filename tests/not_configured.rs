@@ -27,6 +27,8 @@ async fn a_guarded_handler_without_any_validator_fails_closed_with_500() {
         token_required::default_validator(),
         Err(ConfigError::NotConfigured)
     ));
+    let recorder = common::logs::Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
 
     let app = test::init_service(App::new().service(guarded)).await;
     for request in [
@@ -39,5 +41,8 @@ async fn a_guarded_handler_without_any_validator_fails_closed_with_500() {
         assert_eq!(answer.status, 500);
         assert_eq!(answer.challenge, None);
         assert_eq!(answer.body, r#"{"message":"Ocurrió un error"}"#);
+        let warnings = recorder.ours_at(tracing::Level::WARN);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].text.contains("no validator"), "{warnings:?}");
     }
 }

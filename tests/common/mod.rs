@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod jwks;
+pub mod logs;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
