@@ -5,21 +5,15 @@ mod common;
 
 use std::time::Duration;
 
-use actix_web::{get, test, App, HttpResponse};
+use actix_web::{test, App};
 use common::jwks::{dead_url, document, JwksServer, TestKey};
 use common::logs::Recorder;
 use common::{claims, Answer};
 use futures_util::future::join_all;
 use jsonwebtoken::Algorithm;
 use serde_json::json;
-use token_required::{token_required, JwksError, Validator};
+use token_required::{JwksError, Validator};
 use tracing::Level;
-
-#[get("/")]
-#[token_required]
-async fn guarded() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
 
 fn validator(url: String) -> Validator {
     Validator::builder()
@@ -30,12 +24,16 @@ fn validator(url: String) -> Validator {
 }
 
 async fn send(validator: &Validator, token: &str) -> Answer {
-    let app = test::init_service(App::new().app_data(validator.clone()).service(guarded)).await;
-    let request = test::TestRequest::get()
-        .uri("/")
-        .insert_header(("Authorization", format!("Bearer {token}")))
-        .to_request();
-    Answer::read(test::call_service(&app, request).await).await
+    common::send_token(validator, token).await
+}
+
+/// Whether a fresh token signed by `key` passes.
+async fn passes(validator: &Validator, key: &TestKey) -> bool {
+    let answer = send(validator, &key.sign(&claims(json!({})))).await;
+    if answer.status != 200 {
+        answer.assert_invalid_token();
+    }
+    answer.status == 200
 }
 
 fn unavailable(answer: &Answer) {
@@ -88,10 +86,7 @@ async fn a_token_whose_alg_the_jwk_does_not_allow_is_refused() {
         &claims(json!({})),
     );
     send(&validator, &forged).await.assert_invalid_token();
-    assert_eq!(
-        send(&validator, &rsa.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(passes(&validator, &rsa).await);
 }
 
 #[actix_web::test]
@@ -101,33 +96,20 @@ async fn a_key_rotated_in_is_found_on_its_first_use() {
     let server = JwksServer::start(document(&[&old]));
     let validator = validator(server.url());
 
-    assert_eq!(
-        send(&validator, &old.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(passes(&validator, &old).await);
     assert_eq!(server.hits(), 1);
 
     server.serve(document(&[&new]));
-    assert_eq!(
-        send(&validator, &new.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(passes(&validator, &new).await);
     assert_eq!(server.hits(), 2, "the unknown kid triggered one refetch");
-    assert_eq!(
-        send(&validator, &new.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(passes(&validator, &new).await);
     assert_eq!(server.hits(), 2, "the new key is cached");
 
     // The old key left the set: its tokens now fail, and that refetch
     // starts the cooldown.
-    send(&validator, &old.sign(&claims(json!({}))))
-        .await
-        .assert_invalid_token();
+    assert!(!passes(&validator, &old).await);
     assert_eq!(server.hits(), 3);
-    send(&validator, &old.sign(&claims(json!({}))))
-        .await
-        .assert_invalid_token();
+    assert!(!passes(&validator, &old).await);
     assert_eq!(server.hits(), 3);
 }
 
@@ -147,7 +129,12 @@ async fn a_flood_of_random_kids_costs_one_fetch_per_cooldown() {
                 .sign(&claims(json!({})))
         })
         .collect();
-    let app = test::init_service(App::new().app_data(validator.clone()).service(guarded)).await;
+    let app = test::init_service(
+        App::new()
+            .app_data(validator.clone())
+            .service(common::guarded),
+    )
+    .await;
     let answers = join_all(tokens.iter().map(|token| {
         let request = test::TestRequest::get()
             .uri("/")
@@ -219,7 +206,12 @@ async fn concurrent_misses_share_one_fetch() {
     server.delay(Duration::from_millis(100));
     let validator = validator(server.url());
 
-    let app = test::init_service(App::new().app_data(validator.clone()).service(guarded)).await;
+    let app = test::init_service(
+        App::new()
+            .app_data(validator.clone())
+            .service(common::guarded),
+    )
+    .await;
     let token = key.sign(&claims(json!({})));
     let answers = join_all((0..50).map(|_| {
         let request = test::TestRequest::get()
@@ -265,18 +257,10 @@ async fn a_warm_cache_survives_the_host_going_down() {
     assert_eq!(validator.warm_up().await, Ok(1));
 
     server.stop().await;
-    assert_eq!(
-        send(&validator, &key.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(passes(&validator, &key).await);
     // An unknown kid tries a refetch, which fails: still 401, keys kept.
-    send(&validator, &other.sign(&claims(json!({}))))
-        .await
-        .assert_invalid_token();
-    assert_eq!(
-        send(&validator, &key.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(!passes(&validator, &other).await);
+    assert!(passes(&validator, &key).await);
 }
 
 #[actix_web::test]
@@ -313,10 +297,7 @@ async fn error_statuses_garbage_and_oversized_sets_keep_what_is_held() {
         .unwrap()
         .push(json!({ "kty": "EC", "kid": "broken", "crv": "P-256", "x": "!!", "y": 1 }));
     server.serve(mixed.to_string());
-    assert_eq!(
-        send(&validator, &key.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(passes(&validator, &key).await);
 
     // Garbage and oversized sets later on leave the cached key in use.
     server.serve(format!(
@@ -329,13 +310,8 @@ async fn error_statuses_garbage_and_oversized_sets_keep_what_is_held() {
         Err(JwksError::TooLarge { max: 4096 })
     );
     server.serve("garbage".to_owned());
-    send(&validator, &fresh.sign(&claims(json!({}))))
-        .await
-        .assert_invalid_token();
-    assert_eq!(
-        send(&validator, &key.sign(&claims(json!({})))).await.status,
-        200
-    );
+    assert!(!passes(&validator, &fresh).await);
+    assert!(passes(&validator, &key).await);
 }
 
 #[actix_web::test]

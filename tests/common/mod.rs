@@ -9,9 +9,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
+use actix_web::{get, test, App, HttpResponse};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
-use token_required::Validator;
+use token_required::{token_required, Validator};
 
 pub const SECRET: &str = "a test secret that is longer than 32 bytes";
 pub const MESSAGE: &str = "Ocurrió un error";
@@ -129,4 +130,21 @@ impl Answer {
     pub fn assert_invalid_token(&self) {
         self.assert_rejected(401, Some(r#"Bearer realm="api", error="invalid_token""#));
     }
+}
+
+/// A guarded route at `/` answering 200.
+#[get("/")]
+#[token_required]
+pub async fn guarded() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+/// The answer of a guarded route to a request carrying `token`.
+pub async fn send_token(validator: &Validator, token: &str) -> Answer {
+    let app = test::init_service(App::new().app_data(validator.clone()).service(guarded)).await;
+    let request = test::TestRequest::get()
+        .uri("/")
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .to_request();
+    Answer::read(test::call_service(&app, request).await).await
 }
