@@ -2,13 +2,13 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{LitStr, ReturnType};
+use syn::{LitStr, Pat, ReturnType};
 
 use crate::args::Args;
 use crate::handler::Handler;
 
-/// The handler, rewritten to take the request alone, check its token, and
-/// only then run its own extractors and body.
+/// The handler, rewritten to take the request (and its still unread body)
+/// alone, check its token, and only then run its own extractors and body.
 pub(crate) fn guarded_handler(args: &Args, handler: &Handler) -> TokenStream {
     let function = &handler.function;
     let attrs = &function.attrs;
@@ -29,29 +29,52 @@ pub(crate) fn guarded_handler(args: &Args, handler: &Handler) -> TokenStream {
     }
 }
 
-/// The original signature with one argument, the request, and the original
-/// return type wrapped so that a rejection can be returned.
+/// The request parameter: the handler's own `HttpRequest` when it has one,
+/// else a hidden one.
+fn request_parameter(handler: &Handler) -> TokenStream {
+    match &handler.request {
+        Some(request) => quote!(#request),
+        None => quote! {
+            __token_required_req: ::token_required::__private::actix_web::HttpRequest
+        },
+    }
+}
+
+/// The name the request parameter is bound to.
+fn request_name(handler: &Handler) -> TokenStream {
+    match handler.request.as_ref().map(|r| &*r.pat) {
+        Some(Pat::Ident(pattern)) => {
+            let ident = &pattern.ident;
+            quote!(#ident)
+        }
+        _ => quote!(__token_required_req),
+    }
+}
+
+/// The original signature taking the request and its payload, with the
+/// original return type wrapped so that a rejection can be returned.
 fn signature(handler: &Handler) -> TokenStream {
     let sig = &handler.function.sig;
-    let constness = &sig.constness;
     let unsafety = &sig.unsafety;
     let ident = &sig.ident;
     let generics = &sig.generics;
     let where_clause = &sig.generics.where_clause;
+    let request = request_parameter(handler);
     let output = match &sig.output {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => quote!(#ty),
     };
 
     quote! {
-        #constness async #unsafety fn #ident #generics(
-            __token_required_parts: ::token_required::__private::RequestParts,
+        async #unsafety fn #ident #generics(
+            #request,
+            __token_required_payload: ::token_required::__private::actix_web::web::Payload,
         ) -> ::core::result::Result<#output, ::token_required::__private::actix_web::Error>
         #where_clause
     }
 }
 
-/// The `Policy` constant for the handler's arguments.
+/// The `Policy` for the handler's arguments.
 fn policy(args: &Args) -> TokenStream {
     let mut policy = quote!(::token_required::__private::Policy::new());
     let lists = [
@@ -70,20 +93,18 @@ fn policy(args: &Args) -> TokenStream {
     policy
 }
 
-/// The guard call, binding the handler's own arguments once it passes.
-///
-/// Every argument, an `HttpRequest` among them, is extracted from the one
-/// request the guard checked: an `HttpRequest` argument is that request.
+/// The guard call, binding the handler's other arguments once it passes.
 fn extraction(handler: &Handler) -> TokenStream {
     let guard = quote!(::token_required::__private::guard);
-    let parts = quote!(__token_required_parts, &__token_required_policy);
-    if handler.inputs.is_empty() {
+    let request = request_name(handler);
+    let parts = quote!(&#request, __token_required_payload, &__token_required_policy);
+    if handler.extractors.is_empty() {
         return quote!(#guard::<()>(#parts).await?;);
     }
 
-    let attrs = handler.inputs.iter().flat_map(|(attrs, _, _)| attrs);
-    let patterns = handler.inputs.iter().map(|(_, pat, _)| pat);
-    let types = handler.inputs.iter().map(|(_, _, ty)| ty);
+    let attrs = handler.extractors.iter().flat_map(|input| &input.attrs);
+    let patterns = handler.extractors.iter().map(|input| &input.pat);
+    let types = handler.extractors.iter().map(|input| &input.ty);
     quote! {
         #(#attrs)*
         let (#(#patterns,)*) = #guard::<(#(#types,)*)>(#parts).await?;

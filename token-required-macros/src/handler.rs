@@ -2,7 +2,7 @@
 
 use proc_macro2::TokenStream;
 use syn::spanned::Spanned;
-use syn::{FnArg, Item, ItemFn, Pat, Type};
+use syn::{FnArg, Item, ItemFn, Pat, PatType, Type};
 
 /// The most extractors an actix-web handler can take.
 const MAX_EXTRACTORS: usize = 16;
@@ -10,8 +10,11 @@ const MAX_EXTRACTORS: usize = 16;
 /// An async handler function, split into what the expansion needs.
 pub(crate) struct Handler {
     pub(crate) function: ItemFn,
-    /// Each argument's attributes, pattern and type, in order.
-    pub(crate) inputs: Vec<(Vec<syn::Attribute>, Box<Pat>, Box<Type>)>,
+    /// The handler's own `HttpRequest` argument, reused as the request the
+    /// guard checks.
+    pub(crate) request: Option<PatType>,
+    /// Every other argument: its extractor runs once the token passed.
+    pub(crate) extractors: Vec<PatType>,
 }
 
 impl Handler {
@@ -35,7 +38,8 @@ impl Handler {
             ));
         }
 
-        let mut inputs = Vec::with_capacity(signature.inputs.len());
+        let mut request = None;
+        let mut extractors = Vec::with_capacity(signature.inputs.len());
         for input in &signature.inputs {
             match input {
                 FnArg::Receiver(receiver) => {
@@ -45,18 +49,42 @@ impl Handler {
                          and take what it needs as extractors",
                     ))
                 }
-                FnArg::Typed(typed) => {
-                    inputs.push((typed.attrs.clone(), typed.pat.clone(), typed.ty.clone()))
+                FnArg::Typed(typed) if request.is_none() && is_named_request(typed) => {
+                    request = Some(typed.clone());
                 }
+                FnArg::Typed(typed) => extractors.push(typed.clone()),
             }
         }
-        if inputs.len() > MAX_EXTRACTORS {
+        if signature.inputs.len() > MAX_EXTRACTORS {
             return Err(syn::Error::new(
                 signature.inputs.span(),
                 "actix-web handlers take at most 16 extractors: group some into a tuple",
             ));
         }
 
-        Ok(Self { function, inputs })
+        Ok(Self {
+            function,
+            request,
+            extractors,
+        })
     }
+}
+
+/// Whether the argument is `name: HttpRequest` (any path ending so), which
+/// the expansion can take directly instead of extracting it again.
+fn is_named_request(argument: &PatType) -> bool {
+    let Pat::Ident(pattern) = &*argument.pat else {
+        return false;
+    };
+    let Type::Path(ty) = &*argument.ty else {
+        return false;
+    };
+    pattern.subpat.is_none()
+        && pattern.by_ref.is_none()
+        && ty.qself.is_none()
+        && ty
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "HttpRequest" && last.arguments.is_empty())
 }

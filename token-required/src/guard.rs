@@ -1,47 +1,25 @@
 //! The entry point that `#[token_required]` expands to. Not public API.
 
-use std::convert::Infallible;
-use std::future::{ready, Ready};
-
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::claims::VerifiedClaims;
 use crate::{AuthError, Policy, Rejection, Validator};
 
-/// The request and its untouched body, taken as the guarded handler's only
-/// extractor so that nothing else runs before the token is checked.
-pub struct RequestParts {
-    req: HttpRequest,
-    payload: Payload,
-}
-
-impl FromRequest for RequestParts {
-    type Error = Infallible;
-    type Future = Ready<Result<Self, Infallible>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        ready(Ok(Self {
-            req: req.clone(),
-            payload: payload.take(),
-        }))
-    }
-}
-
 /// Checks the request's token against `policy`, then runs the handler's own
-/// extractors `Args` and returns their values.
+/// extractors `Args` on the request and its still unread body.
 ///
 /// # Errors
 ///
 /// A [`Rejection`] when the token or policy fails, otherwise whatever error
 /// the handler's extractors give, exactly as actix-web would answer it.
 pub async fn guard<Args: FromRequest>(
-    parts: RequestParts,
+    req: &HttpRequest,
+    payload: web::Payload,
     policy: &Policy,
 ) -> Result<Args, actix_web::Error> {
-    let RequestParts { req, mut payload } = parts;
-    authorize(&req, policy).await?;
-    Args::from_request(&req, &mut payload)
+    authorize(req, policy).await?;
+    let mut payload = payload.into_inner();
+    Args::from_request(req, &mut payload)
         .await
         .map_err(Into::into)
 }

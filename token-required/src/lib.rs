@@ -146,7 +146,7 @@ pub use token_required_macros::token_required;
 /// change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::guard::{guard, RequestParts};
+    pub use crate::guard::guard;
     pub use crate::Policy;
     pub use actix_web;
 }

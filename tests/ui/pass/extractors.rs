@@ -32,3 +32,30 @@ async fn handler(
 fn main() {
     let _ = App::new().service(handler);
 }
+
+mod requests {
+    use actix_web::{web, HttpRequest, HttpResponse};
+    use token_required::token_required;
+
+    /// The handler's own request, by full path and mutable: it is the
+    /// request the guard checks.
+    #[token_required]
+    pub async fn full_path(mut req: actix_web::HttpRequest, body: web::Bytes) -> HttpResponse {
+        req = req.clone();
+        HttpResponse::Ok().body(format!("{} {}", req.path(), body.len()))
+    }
+
+    /// Two requests and a wildcard one: the first is reused, the others
+    /// are extracted like any argument.
+    #[token_required]
+    pub async fn several(_: HttpRequest, first: HttpRequest, second: HttpRequest) -> String {
+        format!("{} {}", first.path(), second.path())
+    }
+}
+
+#[allow(dead_code)]
+fn more() {
+    let _ = App::new()
+        .route("/full", web::post().to(requests::full_path))
+        .route("/several", web::get().to(requests::several));
+}
