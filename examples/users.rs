@@ -10,6 +10,7 @@
 //! otherwise it starts in development mode, with a random HMAC secret, and
 //! prints `curl` commands with tokens valid for an hour.
 
+use std::io::Write as _;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -193,16 +194,20 @@ async fn main() -> std::io::Result<()> {
         .addrs()
         .first()
         .map_or_else(|| format!("127.0.0.1:{port}"), ToString::to_string);
-    println!("users example listening on http://{address}");
-    match tokens {
-        Some((user_token, admin_token)) => {
-            println!("development mode: random HMAC secret, tokens valid for one hour");
-            println!("try:");
-            println!("  curl -H 'Authorization: Bearer {user_token}' http://{address}/users");
-            println!("  curl -H 'Authorization: Bearer {admin_token}' http://{address}/admin");
-        }
-        None => println!("validating tokens as the environment configures"),
-    }
+    // Written without println!, which would panic, and so stop the server,
+    // should stdout be a closed pipe.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "users example listening on http://{address}");
+    let _ = match tokens {
+        Some((user_token, admin_token)) => writeln!(
+            out,
+            "development mode: random HMAC secret, tokens valid for one hour\n\
+             try:\n  \
+             curl -H 'Authorization: Bearer {user_token}' http://{address}/users\n  \
+             curl -H 'Authorization: Bearer {admin_token}' http://{address}/admin"
+        ),
+        None => writeln!(out, "validating tokens as the environment configures"),
+    };
 
     server.run().await
 }

@@ -85,10 +85,19 @@ fn start(vars: &[(&str, String)], last: &str) -> (Server, String, Vec<String>) {
     let mut server = Server(child);
     let stdout = server.0.stdout.take().expect("piped stdout");
 
+    // Read the output on a thread that keeps draining it, so the server
+    // never writes into a closed pipe.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = sender.send(line);
+        }
+    });
+
     let mut address = None;
     let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("UTF-8 output");
+    while let Ok(line) = receiver.recv_timeout(Duration::from_secs(30)) {
         if let Some(rest) = line.strip_prefix("users example listening on http://") {
             address = Some(rest.trim().to_owned());
         }
