@@ -119,13 +119,25 @@ impl fmt::Debug for BearerToken<'_> {
 /// RFC 6750 section 2.1: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
 /// "/" ) *"="`.
 fn is_b64token(token: &[u8]) -> bool {
-    let padding = token.iter().rev().take_while(|&&b| b == b'=').count();
-    let body = &token[..token.len() - padding];
+    let body = match token.iter().rposition(|&b| b != b'=') {
+        Some(last) => &token[..=last],
+        None => return false,
+    };
+    // No early exit: the fold compiles to a vector loop, which scans a
+    // long token faster than stopping at the first bad byte would.
+    body.iter().fold(true, |ok, &b| ok & in_b64token(b))
+}
 
-    !body.is_empty()
-        && body.iter().all(|&b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
-        })
+fn in_b64token(b: u8) -> bool {
+    b.is_ascii_lowercase()
+        | b.is_ascii_uppercase()
+        | b.is_ascii_digit()
+        | (b == b'-')
+        | (b == b'.')
+        | (b == b'_')
+        | (b == b'~')
+        | (b == b'+')
+        | (b == b'/')
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 
 use crate::bearer::DEFAULT_MAX_TOKEN_LEN;
+use crate::cache::{TokenCache, DEFAULT_TOKEN_CACHE_CAPACITY};
 use crate::jwks::{
     JwksCache, JwksSettings, DEFAULT_JWKS_COOLDOWN, DEFAULT_JWKS_MAX_BYTES, DEFAULT_JWKS_TIMEOUT,
 };
@@ -62,6 +63,7 @@ pub struct ValidatorBuilder {
     jwks_cooldown: Duration,
     jwks_timeout: Duration,
     jwks_max_bytes: usize,
+    token_cache_capacity: usize,
 }
 
 #[derive(Clone)]
@@ -115,7 +117,18 @@ impl ValidatorBuilder {
             jwks_cooldown: DEFAULT_JWKS_COOLDOWN,
             jwks_timeout: DEFAULT_JWKS_TIMEOUT,
             jwks_max_bytes: DEFAULT_JWKS_MAX_BYTES,
+            token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
         }
+    }
+
+    /// How many validated tokens to remember (default 4096; `0` turns the
+    /// cache off). A token seen again skips its signature check and the
+    /// parsing of its claims until its `exp`, or until the key set changes;
+    /// groups and scopes are still checked on every request. Each entry
+    /// holds the token and its claims, about 3 KiB for a Cognito id token.
+    pub fn token_cache_capacity(mut self, tokens: usize) -> Self {
+        self.token_cache_capacity = tokens;
+        self
     }
 
     /// Takes keys from the JWKS at `url` (`http` or `https`), fetched on
@@ -266,8 +279,8 @@ impl ValidatorBuilder {
 
         let rules = self.claim_rules();
         let keys = match (&self.cognito, &self.jwks_url) {
-            (Some(pool), _) => self.jwks_source(pool.key_set_url(), rules)?,
-            (None, Some(url)) => self.jwks_source(url.clone(), rules)?,
+            (Some(pool), _) => self.jwks_source(pool.key_set_url(), rules.clone())?,
+            (None, Some(url)) => self.jwks_source(url.clone(), rules.clone())?,
             (None, None) => KeySource::Static(self.static_keys(&rules)?),
         };
         let response = ResponseSettings::new(&self.message, &self.realm).map_err(|reason| {
@@ -279,6 +292,8 @@ impl ValidatorBuilder {
 
         Ok(Validator::from_inner(Inner {
             keys,
+            rules,
+            cache: TokenCache::new(self.token_cache_capacity),
             cognito: self.cognito.as_ref().map(CognitoConfig::claims_check),
             groups_claim: self.groups_claim.into(),
             max_token_len: self.max_token_len,
@@ -341,12 +356,11 @@ impl ValidatorBuilder {
             keys.push(Arc::new(VerificationKey {
                 kid: prepared.kid,
                 key: prepared.key,
-                validation: rules.validation(algorithms),
+                algorithms,
             }));
         }
         if let Some(wanted) = &self.algorithms {
-            let served =
-                |alg: &Algorithm| keys.iter().any(|k| k.validation.algorithms.contains(alg));
+            let served = |alg: &Algorithm| keys.iter().any(|k| k.algorithms.contains(alg));
             if let Some(alg) = wanted.iter().find(|alg| !served(alg)) {
                 return Err(ConfigError::AlgorithmDoesNotFitKey(*alg));
             }

@@ -2,6 +2,7 @@
 
 use std::future::{ready, Ready};
 use std::ops::Deref;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
@@ -11,7 +12,7 @@ use serde_json::Value;
 use crate::{AuthError, Rejection};
 
 /// The claims of the request's validated token, stored by the guard.
-pub(crate) struct VerifiedClaims(pub(crate) Value);
+pub(crate) struct VerifiedClaims(pub(crate) Arc<Value>);
 
 /// The validated token's claims, as an extractor.
 ///
@@ -85,7 +86,7 @@ fn extract<T: DeserializeOwned>(req: &HttpRequest) -> Result<T, AuthError> {
         return Err(AuthError::NotGuarded);
     };
 
-    T::deserialize(claims).map_err(|error| {
+    T::deserialize(&**claims).map_err(|error| {
         tracing::debug!(%error, "request rejected: claims do not fit the handler's type");
         AuthError::ClaimsMismatch
     })

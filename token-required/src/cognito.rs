@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::AuthError;
 
@@ -171,7 +171,7 @@ pub(crate) struct CognitoClaims {
 }
 
 impl CognitoClaims {
-    pub(crate) fn check(&self, claims: &Value) -> Result<(), AuthError> {
+    pub(crate) fn check(&self, claims: &Map<String, Value>) -> Result<(), AuthError> {
         let token_use = claims.get("token_use").and_then(Value::as_str);
         let client_claim = match (token_use, self.token_use) {
             (Some("id"), TokenUse::Id | TokenUse::Any) => "aud",
@@ -203,7 +203,7 @@ mod tests {
         CognitoConfig::new("r", "p", "client")
             .token_use(token_use)
             .claims_check()
-            .check(&claims)
+            .check(claims.as_object().unwrap())
     }
 
     #[test]

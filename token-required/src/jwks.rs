@@ -124,6 +124,10 @@ impl JwksCache {
         })
     }
 
+    pub(crate) fn generation(&self) -> u64 {
+        self.keys.load().generation
+    }
+
     pub(crate) fn describe(&self) -> String {
         let keys = self.keys.load();
         format!(
@@ -140,14 +144,16 @@ impl JwksCache {
         alg: Algorithm,
         kid: Option<&str>,
     ) -> Result<Arc<VerificationKey>, AuthError> {
-        let held = self.keys.load_full();
-        match select_from(&held.keys, alg, kid) {
-            Selection::Found(key) => return Ok(key),
-            Selection::Refused(error) => return Err(error),
-            Selection::Missing => {}
-        }
+        let seen_generation = {
+            let held = self.keys.load();
+            match select_from(&held.keys, alg, kid) {
+                Selection::Found(key) => return Ok(key),
+                Selection::Refused(error) => return Err(error),
+                Selection::Missing => held.generation,
+            }
+        };
 
-        self.refetch_for(held.generation, alg, kid).await;
+        self.refetch_for(seen_generation, alg, kid).await;
 
         let held = self.keys.load_full();
         match select_from(&held.keys, alg, kid) {
@@ -343,7 +349,7 @@ fn prepare_jwk(
     Ok(Some(VerificationKey {
         kid,
         key,
-        validation: rules.validation(accepted),
+        algorithms: accepted,
     }))
 }
 
@@ -378,7 +384,7 @@ mod tests {
         let keys = parse_key_set(body.as_bytes(), &rules(None)).unwrap();
         assert_eq!(keys.len(), 1);
         assert_eq!(keys[0].kid.as_deref(), Some("r"));
-        assert_eq!(keys[0].validation.algorithms.len(), 6);
+        assert_eq!(keys[0].algorithms.len(), 6);
     }
 
     #[test]
@@ -386,7 +392,7 @@ mod tests {
         let with_alg = RSA.replace(r#""kid":"r""#, r#""kid":"r","alg":"RS256""#);
         let body = format!(r#"{{"keys":[{with_alg}]}}"#);
         let keys = parse_key_set(body.as_bytes(), &rules(None)).unwrap();
-        assert_eq!(keys[0].validation.algorithms, vec![Algorithm::RS256]);
+        assert_eq!(keys[0].algorithms, vec![Algorithm::RS256]);
 
         let only_ps = rules(Some(vec![Algorithm::PS256]));
         assert_eq!(

@@ -8,23 +8,23 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey};
 
 use crate::jwks::JwksCache;
 use crate::AuthError;
 
-/// One key, with the algorithms it may verify and the claim checks that go
-/// with it, all prepared once when the validator is built.
+/// One key and the algorithms it may verify, prepared once when the
+/// validator is built or the key set fetched.
 pub(crate) struct VerificationKey {
     pub(crate) kid: Option<String>,
     pub(crate) key: DecodingKey,
     /// Never empty; every algorithm fits the key's family.
-    pub(crate) validation: Validation,
+    pub(crate) algorithms: Vec<Algorithm>,
 }
 
 impl VerificationKey {
     fn accepts(&self, alg: Algorithm) -> bool {
-        self.validation.algorithms.contains(&alg)
+        self.algorithms.contains(&alg)
     }
 }
 
@@ -53,12 +53,20 @@ impl KeySource {
         }
     }
 
+    /// Grows whenever the key set changes.
+    pub(crate) fn generation(&self) -> u64 {
+        match self {
+            Self::Static(_) => 0,
+            Self::Jwks(cache) => cache.generation(),
+        }
+    }
+
     /// A short description for `Debug` output: never key material.
     pub(crate) fn describe(&self) -> String {
         match self {
             Self::Static(keys) => {
                 let mut algs: Vec<Algorithm> = Vec::new();
-                for alg in keys.iter().flat_map(|k| &k.validation.algorithms) {
+                for alg in keys.iter().flat_map(|k| &k.algorithms) {
                     if !algs.contains(alg) {
                         algs.push(*alg);
                     }
@@ -116,8 +124,7 @@ pub(crate) fn select_from(
     }
 }
 
-/// The claim checks every key shares, turned into a jsonwebtoken
-/// `Validation` for each key's algorithms.
+/// The claim checks every token must pass, whatever its key.
 #[derive(Debug, Clone)]
 pub(crate) struct ClaimRules {
     pub(crate) issuers: Vec<String>,
@@ -139,27 +146,6 @@ impl ClaimRules {
             None => fitting.to_vec(),
         }
     }
-
-    /// A `Validation` for a key verifying `algorithms` (never empty).
-    pub(crate) fn validation(&self, algorithms: Vec<Algorithm>) -> Validation {
-        let mut validation = Validation::new(algorithms.first().copied().unwrap_or_default());
-        validation.algorithms = algorithms;
-        validation.leeway = self.leeway.as_secs();
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        let mut required = vec!["exp"];
-        if !self.issuers.is_empty() {
-            validation.set_issuer(&self.issuers);
-            required.push("iss");
-        }
-        validation.validate_aud = !self.audiences.is_empty();
-        if validation.validate_aud {
-            validation.set_audience(&self.audiences);
-            required.push("aud");
-        }
-        validation.set_required_spec_claims(&required);
-        validation
-    }
 }
 
 #[cfg(test)]
@@ -179,12 +165,10 @@ mod tests {
     }
 
     fn key(kid: Option<&str>, algs: &[Algorithm]) -> Arc<VerificationKey> {
-        let mut validation = Validation::new(algs[0]);
-        validation.algorithms = algs.to_vec();
         Arc::new(VerificationKey {
             kid: kid.map(str::to_owned),
             key: DecodingKey::from_secret(b"k").unwrap(),
-            validation,
+            algorithms: algs.to_vec(),
         })
     }
 

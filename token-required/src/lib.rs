@@ -102,6 +102,7 @@
 
 mod bearer;
 mod builder;
+mod cache;
 mod claims;
 mod cognito;
 mod crypto;
@@ -113,10 +114,12 @@ mod keys;
 mod pem;
 mod policy;
 mod response;
+mod token;
 mod validator;
 
 pub use bearer::{BearerToken, DEFAULT_MAX_TOKEN_LEN};
 pub use builder::{ValidatorBuilder, DEFAULT_GROUPS_CLAIM, DEFAULT_LEEWAY, MAX_LEEWAY};
+pub use cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use claims::Claims;
 pub use cognito::{CognitoConfig, TokenUse};
 pub use error::{AuthError, ConfigError};

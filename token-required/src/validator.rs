@@ -4,14 +4,15 @@ use std::fmt;
 use std::sync::Arc;
 
 use actix_web::{web, HttpRequest};
-use jsonwebtoken::errors::ErrorKind;
 use once_cell::sync::Lazy;
 use serde_json::Value;
 
 use crate::bearer::BearerToken;
+use crate::cache::TokenCache;
 use crate::cognito::CognitoClaims;
-use crate::keys::KeySource;
+use crate::keys::{ClaimRules, KeySource};
 use crate::response::ResponseSettings;
+use crate::token::{self, Compact};
 use crate::{AuthError, ConfigError, JwksError, Policy, Rejection, ValidatorBuilder};
 
 /// Checks bearer tokens: signature, algorithm, `exp`, `nbf`, and `iss` and
@@ -46,6 +47,8 @@ pub struct Validator {
 
 pub(crate) struct Inner {
     pub(crate) keys: KeySource,
+    pub(crate) rules: ClaimRules,
+    pub(crate) cache: Option<TokenCache>,
     pub(crate) cognito: Option<CognitoClaims>,
     pub(crate) groups_claim: Box<str>,
     pub(crate) max_token_len: usize,
@@ -130,27 +133,40 @@ impl Validator {
     /// # })?;
     /// # Ok::<(), token_required::ConfigError>(())
     /// ```
-    pub async fn validate(&self, token: &str) -> Result<Value, AuthError> {
-        if token.len() > self.inner.max_token_len {
+    pub async fn validate(&self, token: &str) -> Result<Arc<Value>, AuthError> {
+        let inner = &*self.inner;
+        if token.len() > inner.max_token_len {
             return Err(AuthError::TokenTooLong {
                 len: token.len(),
-                max: self.inner.max_token_len,
+                max: inner.max_token_len,
             });
         }
 
-        let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::MalformedToken)?;
-        let key = self
-            .inner
-            .keys
-            .select(header.alg, header.kid.as_deref())
-            .await?;
-        let data = jsonwebtoken::decode::<Value>(token, &key.key, &key.validation)
-            .map_err(|e| map_jwt_error(e.into_kind()))?;
-        if let Some(cognito) = &self.inner.cognito {
-            cognito.check(&data.claims)?;
+        let now = token::now();
+        if let Some(cache) = &inner.cache {
+            if let Some(claims) = cache.get(token, now, inner.keys.generation()) {
+                return Ok(claims);
+            }
         }
 
-        Ok(data.claims)
+        let compact = Compact::split(token)?;
+        let mut header_json = Vec::new();
+        let header = compact.header(&mut header_json)?;
+        let key = inner.keys.select(header.alg, header.kid.as_deref()).await?;
+        let generation = inner.keys.generation();
+        compact.verify(&key.key, header.alg)?;
+
+        let claims = compact.claims()?;
+        let exp = token::check_claims(&claims, &inner.rules, now)?;
+        if let Some(cognito) = &inner.cognito {
+            cognito.check(&claims)?;
+        }
+
+        let claims = Arc::new(Value::Object(claims));
+        if let Some(cache) = &inner.cache {
+            cache.insert(token, Arc::clone(&claims), exp, now, generation);
+        }
+        Ok(claims)
     }
 
     /// Fetches the JWKS now, so that the first request does not wait for
@@ -188,7 +204,7 @@ impl Validator {
         &self,
         req: &HttpRequest,
         policy: &Policy,
-    ) -> Result<Value, AuthError> {
+    ) -> Result<Arc<Value>, AuthError> {
         let token = BearerToken::from_headers(req.headers(), self.inner.max_token_len)?;
         let claims = self.validate(token.as_str()).await?;
         policy.check(&claims, &self.inner.groups_claim)?;
@@ -205,30 +221,9 @@ impl fmt::Debug for Validator {
         f.debug_struct("Validator")
             .field("keys", &self.inner.keys.describe())
             .field("cognito", &self.inner.cognito.is_some())
+            .field("token_cache", &self.inner.cache.is_some())
             .field("groups_claim", &self.inner.groups_claim)
             .field("max_token_len", &self.inner.max_token_len)
             .finish_non_exhaustive()
-    }
-}
-
-fn map_jwt_error(kind: ErrorKind) -> AuthError {
-    match kind {
-        ErrorKind::InvalidSignature
-        | ErrorKind::InvalidEcdsaKey
-        | ErrorKind::InvalidEddsaKey
-        | ErrorKind::InvalidRsaKey(_)
-        | ErrorKind::InvalidKeyFormat
-        | ErrorKind::Provider(_) => AuthError::InvalidSignature,
-        ErrorKind::ExpiredSignature => AuthError::Expired,
-        ErrorKind::ImmatureSignature => AuthError::NotYetValid,
-        ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
-        ErrorKind::InvalidAudience => AuthError::WrongAudience,
-        ErrorKind::MissingRequiredClaim(claim) => AuthError::MissingClaim(claim),
-        ErrorKind::InvalidClaimFormat(claim) => AuthError::InvalidClaimType(claim),
-        ErrorKind::InvalidAlgorithm
-        | ErrorKind::MissingAlgorithm
-        | ErrorKind::UnsupportedAlgorithm
-        | ErrorKind::InvalidAlgorithmName => AuthError::AlgorithmNotAllowed,
-        _ => AuthError::MalformedToken,
     }
 }
