@@ -47,7 +47,10 @@ async fn users() -> HttpResponse {
 }
 
 fn mint(alg: &str, key: &str) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let claims = json!({
         "sub": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
         "email": "ana@example.com",
@@ -57,7 +60,10 @@ fn mint(alg: &str, key: &str) -> String {
         "exp": now + 3600,
     });
     let (alg, key) = match alg {
-        "HS256" => (Algorithm::HS256, EncodingKey::from_secret(key.as_bytes()).unwrap()),
+        "HS256" => (
+            Algorithm::HS256,
+            EncodingKey::from_secret(key.as_bytes()).unwrap(),
+        ),
         "RS256" => {
             let pem = std::fs::read(key).expect("a private key file");
             (Algorithm::RS256, EncodingKey::from_rsa_pem(&pem).unwrap())
@@ -74,7 +80,10 @@ fn main() -> std::io::Result<()> {
         return Ok(());
     }
 
-    let verifier = match (std::env::var("JWT_SECRET"), std::env::var("JWT_PUBLIC_KEY_FILE")) {
+    let verifier = match (
+        std::env::var("JWT_SECRET"),
+        std::env::var("JWT_PUBLIC_KEY_FILE"),
+    ) {
         (Ok(secret), _) => Verifier {
             key: DecodingKey::from_secret(secret.as_bytes()).unwrap(),
             validation: Validation::new(Algorithm::HS256),
@@ -86,7 +95,10 @@ fn main() -> std::io::Result<()> {
         _ => panic!("set JWT_SECRET or JWT_PUBLIC_KEY_FILE"),
     };
     let verifier = web::Data::new(verifier);
-    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(5001);
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(5001);
 
     actix_web::rt::System::new().block_on(
         HttpServer::new(move || {
