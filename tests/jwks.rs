@@ -27,6 +27,25 @@ async fn send(validator: &Validator, token: &str) -> Answer {
     common::send_token(validator, token).await
 }
 
+/// Sends one request per token, all at once, and returns the statuses.
+async fn concurrently(validator: &Validator, tokens: &[String]) -> Vec<u16> {
+    let app = test::init_service(
+        App::new()
+            .app_data(validator.clone())
+            .service(common::guarded),
+    )
+    .await;
+    let answers = join_all(tokens.iter().map(|token| {
+        let request = test::TestRequest::get()
+            .uri("/")
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .to_request();
+        test::call_service(&app, request)
+    }))
+    .await;
+    answers.iter().map(|a| a.status().as_u16()).collect()
+}
+
 /// Whether a fresh token signed by `key` passes.
 async fn passes(validator: &Validator, key: &TestKey) -> bool {
     let answer = send(validator, &key.sign(&claims(json!({})))).await;
@@ -129,22 +148,8 @@ async fn a_flood_of_random_kids_costs_one_fetch_per_cooldown() {
                 .sign(&claims(json!({})))
         })
         .collect();
-    let app = test::init_service(
-        App::new()
-            .app_data(validator.clone())
-            .service(common::guarded),
-    )
-    .await;
-    let answers = join_all(tokens.iter().map(|token| {
-        let request = test::TestRequest::get()
-            .uri("/")
-            .insert_header(("Authorization", format!("Bearer {token}")))
-            .to_request();
-        test::call_service(&app, request)
-    }))
-    .await;
-
-    assert!(answers.iter().all(|a| a.status() == 401));
+    let answers = concurrently(&validator, &tokens).await;
+    assert!(answers.iter().all(|&status| status == 401));
     assert_eq!(
         server.hits() - 1,
         1,
@@ -206,22 +211,9 @@ async fn concurrent_misses_share_one_fetch() {
     server.delay(Duration::from_millis(100));
     let validator = validator(server.url());
 
-    let app = test::init_service(
-        App::new()
-            .app_data(validator.clone())
-            .service(common::guarded),
-    )
-    .await;
-    let token = key.sign(&claims(json!({})));
-    let answers = join_all((0..50).map(|_| {
-        let request = test::TestRequest::get()
-            .uri("/")
-            .insert_header(("Authorization", format!("Bearer {token}")))
-            .to_request();
-        test::call_service(&app, request)
-    }))
-    .await;
-    assert!(answers.iter().all(|a| a.status() == 200));
+    let tokens = vec![key.sign(&claims(json!({}))); 50];
+    let answers = concurrently(&validator, &tokens).await;
+    assert!(answers.iter().all(|&status| status == 200));
     assert_eq!(server.hits(), 1);
 }
 
