@@ -35,7 +35,8 @@ pub(crate) struct TokenHeader<'a> {
 struct RawHeader<'a> {
     #[serde(borrow)]
     alg: Cow<'a, str>,
-    #[serde(borrow, default)]
+    /// When present, a string: `null` or any other type is refused.
+    #[serde(borrow, default, deserialize_with = "present_string")]
     kid: Option<Cow<'a, str>>,
     /// No critical extension is understood, so any `crit` is refused.
     #[serde(default)]
@@ -43,6 +44,13 @@ struct RawHeader<'a> {
     /// Unencoded payloads (RFC 7797) are not supported.
     #[serde(default)]
     b64: Option<IgnoredAny>,
+}
+
+fn present_string<'de, D>(deserializer: D) -> Result<Option<Cow<'de, str>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Cow::<'de, str>::deserialize(deserializer).map(Some)
 }
 
 impl<'a> Compact<'a> {
@@ -339,6 +347,7 @@ mod tests {
             r#"{"alg":"HS256","b64":false}"#,
             r#"{"alg":"HS256","alg":"HS256"}"#,
             r#"{"alg":"HS256","kid":7}"#,
+            r#"{"alg":"HS256","kid":null}"#,
             r#"{"kid":"k"}"#,
             r#"["HS256"]"#,
             "not json",
