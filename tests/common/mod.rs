@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: keys, tokens and requests.
 #![allow(dead_code)]
 
+pub mod example;
 pub mod jwks;
 pub mod logs;
 
