@@ -293,7 +293,7 @@ async fn duplicate_authorization_headers_are_refused() {
 }
 
 #[actix_web::test]
-async fn tokens_in_the_query_string_or_a_cookie_are_ignored() {
+async fn tokens_in_the_query_string_or_a_cookie_are_ignored_unless_configured() {
     let good = token(json!({}));
     let app = test::init_service(App::new().app_data(validator()).service(guarded)).await;
     for request in [
@@ -308,4 +308,81 @@ async fn tokens_in_the_query_string_or_a_cookie_are_ignored() {
         let answer = Answer::read(test::call_service(&app, request.to_request()).await).await;
         answer.assert_rejected(401, Some(r#"Bearer realm="api""#));
     }
+}
+
+#[actix_web::test]
+async fn a_configured_query_parameter_or_cookie_is_read_but_never_beside_a_header() {
+    let good = token(json!({}));
+    let v = Validator::builder()
+        .hmac_secret(SECRET)
+        .dangerous_token_from_query("access_token")
+        .dangerous_token_from_cookie("session")
+        .build()
+        .unwrap();
+    let app = test::init_service(App::new().app_data(v).service(guarded)).await;
+    let status = |request: test::TestRequest| {
+        let app = &app;
+        async move {
+            test::call_service(app, request.to_request())
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+
+    assert_eq!(
+        status(test::TestRequest::get().uri(&format!("/?access_token={good}"))).await,
+        200
+    );
+    let cookie = ("Cookie", format!("theme=dark; session={good}"));
+    assert_eq!(
+        status(
+            test::TestRequest::get()
+                .uri("/")
+                .insert_header(cookie.clone())
+        )
+        .await,
+        200
+    );
+
+    // Two methods at once, or one parameter twice: refused.
+    let header = ("Authorization", format!("Bearer {good}"));
+    for request in [
+        test::TestRequest::get()
+            .uri(&format!("/?access_token={good}"))
+            .insert_header(header.clone()),
+        test::TestRequest::get()
+            .uri("/")
+            .insert_header(header.clone())
+            .insert_header(cookie.clone()),
+        test::TestRequest::get()
+            .uri(&format!("/?access_token={good}"))
+            .insert_header(cookie),
+        test::TestRequest::get().uri(&format!("/?access_token={good}&access_token={good}")),
+    ] {
+        assert_eq!(status(request).await, 401);
+    }
+    // A bad token there is a bad token; another name is still ignored.
+    assert_eq!(
+        status(test::TestRequest::get().uri("/?access_token=a.b.c")).await,
+        401
+    );
+    assert_eq!(
+        status(test::TestRequest::get().uri("/?access_token=a%20b")).await,
+        401
+    );
+    assert_eq!(
+        status(test::TestRequest::get().uri(&format!("/?token={good}"))).await,
+        401
+    );
+    assert_eq!(
+        status(test::TestRequest::get().uri("/").insert_header(header)).await,
+        200
+    );
+
+    let bad_name = Validator::builder()
+        .hmac_secret(SECRET)
+        .dangerous_token_from_query("a=b")
+        .build();
+    assert!(bad_name.is_err());
 }

@@ -83,7 +83,11 @@ impl<'a> BearerToken<'a> {
             Some(_) => return Err(AuthError::UnsupportedScheme),
         }
 
-        let token = rest.trim_ascii_start();
+        Self::check(rest.trim_ascii_start(), max_len)
+    }
+
+    /// A bare token (no scheme), checked like one in a header.
+    pub(crate) fn check(token: &'a [u8], max_len: usize) -> Result<Self, AuthError> {
         if token.is_empty() {
             return Err(AuthError::EmptyToken);
         }

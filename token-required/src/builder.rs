@@ -12,6 +12,7 @@ use crate::jwks::{
 };
 use crate::keys::{ClaimRules, KeySource, VerificationKey};
 use crate::response::{ResponseSettings, DEFAULT_MESSAGE, DEFAULT_REALM};
+use crate::sources::TokenSources;
 use crate::validator::Inner;
 use crate::{pem, CognitoConfig, ConfigError, Validator};
 
@@ -64,6 +65,7 @@ pub struct ValidatorBuilder {
     jwks_timeout: Duration,
     jwks_max_bytes: usize,
     token_cache_capacity: usize,
+    sources: TokenSources,
 }
 
 #[derive(Clone)]
@@ -118,7 +120,28 @@ impl ValidatorBuilder {
             jwks_timeout: DEFAULT_JWKS_TIMEOUT,
             jwks_max_bytes: DEFAULT_JWKS_MAX_BYTES,
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
+            sources: TokenSources::default(),
         }
+    }
+
+    /// Also accepts the token in this query parameter (RFC 6750 section
+    /// 2.3 names it `access_token`) when the request has no `Authorization`
+    /// header. Off by default, and best left off: URLs end up in access logs
+    /// and browser histories. A request offering the token in two places
+    /// is refused.
+    pub fn dangerous_token_from_query(mut self, parameter: impl Into<String>) -> Self {
+        self.sources.query = Some(parameter.into().into());
+        self
+    }
+
+    /// Also accepts the token in this cookie when the request has no
+    /// `Authorization` header. Off by default: a cookie is sent by the
+    /// browser on any request to the site, so an application that turns
+    /// this on must protect itself against cross-site request forgery. A
+    /// request offering the token in two places is refused.
+    pub fn dangerous_token_from_cookie(mut self, cookie: impl Into<String>) -> Self {
+        self.sources.cookie = Some(cookie.into().into());
+        self
     }
 
     /// How many validated tokens to remember (default 4096; `0` turns the
@@ -292,6 +315,7 @@ impl ValidatorBuilder {
 
         Ok(Validator::from_inner(Inner {
             keys,
+            sources: self.sources.clone(),
             rules,
             cache: TokenCache::new(self.token_cache_capacity),
             cognito: self.cognito.as_ref().map(CognitoConfig::claims_check),
@@ -393,6 +417,17 @@ impl ValidatorBuilder {
         }
         if self.groups_claim.is_empty() {
             return invalid("groups_claim", "cannot be empty");
+        }
+        let bad_name = |name: &Option<Box<str>>| {
+            name.as_deref().is_some_and(|n| {
+                n.is_empty() || n.contains(|c: char| "=&;%".contains(c) || c.is_whitespace())
+            })
+        };
+        if bad_name(&self.sources.query) {
+            return invalid("dangerous_token_from_query", "not a query parameter name");
+        }
+        if bad_name(&self.sources.cookie) {
+            return invalid("dangerous_token_from_cookie", "not a cookie name");
         }
         if matches!(&self.algorithms, Some(list) if list.is_empty()) {
             return invalid("algorithms", "the list is empty");

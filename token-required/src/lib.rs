@@ -114,6 +114,7 @@ mod keys;
 mod pem;
 mod policy;
 mod response;
+mod sources;
 mod token;
 mod validator;
 

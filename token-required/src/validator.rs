@@ -12,6 +12,7 @@ use crate::cache::TokenCache;
 use crate::cognito::CognitoClaims;
 use crate::keys::{ClaimRules, KeySource};
 use crate::response::ResponseSettings;
+use crate::sources::{self, TokenSources};
 use crate::token::{self, Compact};
 use crate::{AuthError, ConfigError, JwksError, Policy, Rejection, ValidatorBuilder};
 
@@ -47,6 +48,7 @@ pub struct Validator {
 
 pub(crate) struct Inner {
     pub(crate) keys: KeySource,
+    pub(crate) sources: TokenSources,
     pub(crate) rules: ClaimRules,
     pub(crate) cache: Option<TokenCache>,
     pub(crate) cognito: Option<CognitoClaims>,
@@ -205,8 +207,21 @@ impl Validator {
         req: &HttpRequest,
         policy: &Policy,
     ) -> Result<Arc<Value>, AuthError> {
-        let token = BearerToken::from_headers(req.headers(), self.inner.max_token_len)?;
-        let claims = self.validate(token.as_str()).await?;
+        let max = self.inner.max_token_len;
+        let header = BearerToken::from_headers(req.headers(), max);
+        let claims = if self.inner.sources.is_empty() {
+            self.validate(header?.as_str()).await?
+        } else {
+            // RFC 6750 section 2: one method per request, never several.
+            match (header, self.inner.sources.find(req)?) {
+                (Ok(_), Some(_)) => return Err(AuthError::DuplicateCredentials),
+                (Ok(token), None) => self.validate(token.as_str()).await?,
+                (Err(AuthError::MissingCredentials), Some(token)) => {
+                    self.validate(sources::checked(&token, max)?).await?
+                }
+                (Err(error), _) => return Err(error),
+            }
+        };
         policy.check(&claims, &self.inner.groups_claim)?;
         Ok(claims)
     }
