@@ -101,6 +101,15 @@ async fn admin(claims: Claims<Subject>) -> impl Responder {
     HttpResponse::Ok().json(json!({ "message": format!("welcome, {}", claims.sub) }))
 }
 
+/// Open to all, but a valid token is recognised; an invalid one is still
+/// refused.
+#[get("/greeting")]
+#[token_required(optional)]
+async fn greeting(claims: Option<Claims<Subject>>) -> impl Responder {
+    let name = claims.map_or_else(|| "stranger".to_owned(), |c| c.into_inner().sub);
+    HttpResponse::Ok().json(json!({ "message": format!("hello, {name}") }))
+}
+
 /// Answers a malformed JSON body with 400 and a JSON message.
 fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     let body = json!({ "message": format!("invalid JSON body: {error}") });
@@ -115,7 +124,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(list_users)
         .service(create_user)
         .service(me)
-        .service(admin);
+        .service(admin)
+        .service(greeting);
 }
 
 /// Whether the environment configures token validation.

@@ -123,3 +123,18 @@ async fn admin_needs_the_admin_group() {
             Some(r#"Bearer realm="api", error="insufficient_scope""#),
         );
 }
+
+#[actix_web::test]
+async fn greeting_takes_an_optional_token() {
+    let answer = call("GET", "/greeting", None, None).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(json_body(&answer), json!({ "message": "hello, stranger" }));
+
+    let token = dev_token("ana", &["users"]);
+    let answer = call("GET", "/greeting", Some(&token), None).await;
+    assert_eq!(json_body(&answer), json!({ "message": "hello, ana" }));
+
+    call("GET", "/greeting", Some("a.b.c"), None)
+        .await
+        .assert_invalid_token();
+}

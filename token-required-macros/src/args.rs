@@ -1,14 +1,17 @@
-//! The attribute's arguments: `groups`, `any_groups`, `scopes`, `any_scopes`.
+//! The attribute's arguments: `optional`, and the lists `groups`,
+//! `any_groups`, `scopes`, `any_scopes`.
 
 use syn::parse::{Parse, ParseStream};
 use syn::{bracketed, Expr, ExprLit, Ident, Lit, LitStr, Token};
 
-const EXPECTED: &str = "expected `groups`, `any_groups`, `scopes` or `any_scopes`, \
-                        as in `#[token_required(groups = [\"admin\"])]`";
+const EXPECTED: &str = "expected `optional`, `groups`, `any_groups`, `scopes` or \
+                        `any_scopes`, as in `#[token_required(groups = [\"admin\"])]`";
 
 /// What a handler requires, as parsed and checked.
 #[derive(Default)]
 pub(crate) struct Args {
+    /// `optional`: a request without a token passes, with no claims.
+    pub(crate) optional: Option<Ident>,
     pub(crate) groups: Option<Vec<LitStr>>,
     pub(crate) any_groups: Option<Vec<LitStr>>,
     pub(crate) scopes: Option<Vec<LitStr>>,
@@ -23,6 +26,10 @@ impl Parse for Args {
             let name: Ident = input
                 .parse()
                 .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
+            if name == "optional" {
+                args.set_optional(name, input)?;
+                continue;
+            }
             let kind = ListKind::of(&name)?;
             let slot = args.slot(&name);
             if slot.is_some() {
@@ -53,6 +60,29 @@ impl Parse for Args {
 }
 
 impl Args {
+    /// The bare flag `optional`, once, followed by a comma or the end.
+    fn set_optional(&mut self, name: Ident, input: ParseStream) -> syn::Result<()> {
+        if self.optional.is_some() {
+            return Err(syn::Error::new(
+                name.span(),
+                "duplicate argument `optional`: give it once",
+            ));
+        }
+        if input.peek(Token![=]) {
+            return Err(syn::Error::new(
+                name.span(),
+                "`optional` takes no value: write `#[token_required(optional)]`",
+            ));
+        }
+        self.optional = Some(name);
+        if !input.is_empty() {
+            input
+                .parse::<Token![,]>()
+                .map_err(|e| syn::Error::new(e.span(), "expected `,` between arguments"))?;
+        }
+        Ok(())
+    }
+
     fn slot(&mut self, name: &Ident) -> &mut Option<Vec<LitStr>> {
         match name.to_string().as_str() {
             "groups" => &mut self.groups,

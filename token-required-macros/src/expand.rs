@@ -77,6 +77,9 @@ fn signature(handler: &Handler) -> TokenStream {
 /// The `Policy` for the handler's arguments.
 fn policy(args: &Args) -> TokenStream {
     let mut policy = quote!(::token_required::__private::Policy::new());
+    if args.optional.is_some() {
+        policy = quote!(#policy.optional());
+    }
     let lists = [
         ("groups", &args.groups),
         ("any_groups", &args.any_groups),

@@ -14,13 +14,18 @@ use crate::{AuthError, Rejection};
 /// The claims of the request's validated token, stored by the guard.
 pub(crate) struct VerifiedClaims(pub(crate) Arc<Value>);
 
+/// Marks a request let through by an optional guard without a token.
+pub(crate) struct Anonymous;
+
 /// The validated token's claims, as an extractor.
 ///
 /// Typed with any `T: DeserializeOwned`, or untyped as `Claims` (a
 /// [`serde_json::Value`]). It reads what `#[token_required]` validated, so
 /// it works only on guarded handlers; elsewhere it answers 500 and logs a
 /// warning, since that is a server mistake, not the client's. Claims that
-/// do not fit `T` are refused with 401 `invalid_token`.
+/// do not fit `T` are refused with 401 `invalid_token`. On an
+/// `#[token_required(optional)]` handler, take `Option<Claims<T>>`: it is
+/// `None` for a request without a token.
 ///
 /// ```
 /// use actix_web::{get, HttpResponse, Responder};
@@ -79,6 +84,11 @@ impl<T: DeserializeOwned> FromRequest for Claims<T> {
 fn extract<T: DeserializeOwned>(req: &HttpRequest) -> Result<T, AuthError> {
     let extensions = req.extensions();
     let Some(VerifiedClaims(claims)) = extensions.get::<VerifiedClaims>() else {
+        if extensions.contains::<Anonymous>() {
+            // An optional handler reached without a token: `Option<Claims>`
+            // reads this as `None`, a plain `Claims` answers 401.
+            return Err(AuthError::MissingCredentials);
+        }
         tracing::warn!(
             path = req.path(),
             "Claims asked for on a handler that #[token_required] does not guard"

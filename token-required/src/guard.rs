@@ -2,7 +2,7 @@
 
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
-use crate::claims::VerifiedClaims;
+use crate::claims::{Anonymous, VerifiedClaims};
 use crate::{AuthError, Policy, Rejection, Validator};
 
 /// Checks the request's token against `policy`, then runs the handler's own
@@ -40,6 +40,12 @@ async fn authorize(req: &HttpRequest, policy: &Policy) -> Result<(), Rejection> 
     match validator.authorize(req, policy).await {
         Ok(claims) => {
             req.extensions_mut().insert(VerifiedClaims(claims));
+            Ok(())
+        }
+        // Only the absence of any credentials is anonymous: a token that is
+        // present, or another scheme, is judged like anywhere else.
+        Err(AuthError::MissingCredentials) if policy.is_optional() => {
+            req.extensions_mut().insert(Anonymous);
             Ok(())
         }
         Err(reason) => {

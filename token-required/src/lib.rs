@@ -66,6 +66,9 @@
 //!
 //! # Arguments
 //!
+//! - `optional`: a request without any token passes too, and the handler
+//!   sees no claims (`Option<Claims<T>>` is `None`); a token that is present
+//!   must still be valid;
 //! - `groups = ["a", "b"]`: the holder must be in every listed group, read
 //!   from the `cognito:groups` claim (or the one set with
 //!   [`ValidatorBuilder::groups_claim`]);

@@ -9,7 +9,9 @@ use crate::AuthError;
 ///
 /// `groups` and `scopes` require every listed value; `any_groups` and
 /// `any_scopes` require at least one. Arguments combine: a token must meet
-/// all of them. An empty policy admits every valid token.
+/// all of them. An empty policy admits every valid token. An `optional`
+/// policy also admits a request that carries no token at all (but never one
+/// whose token is invalid).
 ///
 /// ```
 /// use serde_json::json;
@@ -25,6 +27,7 @@ use crate::AuthError;
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Policy {
+    optional: bool,
     all_groups: &'static [&'static str],
     any_groups: &'static [&'static str],
     all_scopes: &'static [&'static str],
@@ -35,11 +38,24 @@ impl Policy {
     /// A policy that admits every valid token.
     pub const fn new() -> Self {
         Self {
+            optional: false,
             all_groups: &[],
             any_groups: &[],
             all_scopes: &[],
             any_scopes: &[],
         }
+    }
+
+    /// Also admits requests without any token, which reach the handler
+    /// with no claims; a token that is present must still be valid.
+    pub const fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    /// Whether requests without a token are admitted.
+    pub const fn is_optional(&self) -> bool {
+        self.optional
     }
 
     /// Requires membership of every one of `groups`.
