@@ -66,6 +66,7 @@ pub struct ValidatorBuilder {
     jwks_max_bytes: usize,
     token_cache_capacity: usize,
     sources: TokenSources,
+    pass_preflight: bool,
 }
 
 #[derive(Clone)]
@@ -121,7 +122,20 @@ impl ValidatorBuilder {
             jwks_max_bytes: DEFAULT_JWKS_MAX_BYTES,
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
             sources: TokenSources::default(),
+            pass_preflight: false,
         }
+    }
+
+    /// Lets CORS preflight requests (`OPTIONS` with an
+    /// `Access-Control-Request-Method` header) through guarded handlers
+    /// without a token, since browsers send them without credentials. Off
+    /// by default: the handler then runs for such requests with no claims
+    /// (`Option<Claims<T>>` is `None`), so it must answer an `OPTIONS`
+    /// without doing the work of the real request, as a CORS middleware in
+    /// front of it usually ensures.
+    pub fn dangerous_pass_cors_preflight(mut self) -> Self {
+        self.pass_preflight = true;
+        self
     }
 
     /// Also accepts the token in this query parameter (RFC 6750 section
@@ -316,6 +330,7 @@ impl ValidatorBuilder {
         Ok(Validator::from_inner(Inner {
             keys,
             sources: self.sources.clone(),
+            pass_preflight: self.pass_preflight,
             rules,
             cache: TokenCache::new(self.token_cache_capacity),
             cognito: self.cognito.as_ref().map(CognitoConfig::claims_check),

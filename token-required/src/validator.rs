@@ -49,6 +49,7 @@ pub struct Validator {
 pub(crate) struct Inner {
     pub(crate) keys: KeySource,
     pub(crate) sources: TokenSources,
+    pub(crate) pass_preflight: bool,
     pub(crate) rules: ClaimRules,
     pub(crate) cache: Option<TokenCache>,
     pub(crate) cognito: Option<CognitoClaims>,
@@ -224,6 +225,15 @@ impl Validator {
         };
         policy.check(&claims, &self.inner.groups_claim)?;
         Ok(claims)
+    }
+
+    /// Whether `req` is a CORS preflight this validator lets through.
+    pub(crate) fn passes_preflight(&self, req: &HttpRequest) -> bool {
+        self.inner.pass_preflight
+            && req.method() == actix_web::http::Method::OPTIONS
+            && req
+                .headers()
+                .contains_key(actix_web::http::header::ACCESS_CONTROL_REQUEST_METHOD)
     }
 
     pub(crate) fn reject(&self, error: AuthError, policy: Policy) -> Rejection {
