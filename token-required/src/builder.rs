@@ -12,9 +12,10 @@ use crate::jwks::{
 };
 use crate::keys::{ClaimRules, KeySource, VerificationKey};
 use crate::response::{ResponseSettings, DEFAULT_MESSAGE, DEFAULT_REALM};
+use crate::revocation::RevocationHook;
 use crate::sources::TokenSources;
 use crate::validator::Inner;
-use crate::{pem, CognitoConfig, ConfigError, Validator};
+use crate::{pem, CognitoConfig, ConfigError, Revocation, Validator};
 
 /// The default claim groups are read from: Cognito's.
 pub const DEFAULT_GROUPS_CLAIM: &str = "cognito:groups";
@@ -67,6 +68,7 @@ pub struct ValidatorBuilder {
     token_cache_capacity: usize,
     sources: TokenSources,
     pass_preflight: bool,
+    revocation: Option<RevocationHook>,
 }
 
 #[derive(Clone)]
@@ -123,7 +125,16 @@ impl ValidatorBuilder {
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
             sources: TokenSources::default(),
             pass_preflight: false,
+            revocation: None,
         }
+    }
+
+    /// Asks `hook` about every token that passes the other checks, cached
+    /// ones included (default: none). See [`Revocation`] and
+    /// [`RevokedTokens`](crate::RevokedTokens).
+    pub fn revocation(mut self, hook: Arc<dyn Revocation>) -> Self {
+        self.revocation = Some(RevocationHook(hook));
+        self
     }
 
     /// Lets CORS preflight requests (`OPTIONS` with an
@@ -331,6 +342,7 @@ impl ValidatorBuilder {
             keys,
             sources: self.sources.clone(),
             pass_preflight: self.pass_preflight,
+            revocation: self.revocation.as_ref().map(|hook| Arc::clone(&hook.0)),
             rules,
             cache: TokenCache::new(self.token_cache_capacity),
             cognito: self.cognito.as_ref().map(CognitoConfig::claims_check),

@@ -66,6 +66,11 @@ pub enum AuthError {
     WrongTokenUse,
     /// The claims do not deserialize into the type the handler asked for.
     ClaimsMismatch,
+    /// The token is valid but the revocation hook revoked it.
+    Revoked,
+    /// The revocation hook could not answer (its store is down). Answered
+    /// 503: the request fails closed.
+    RevocationUnavailable,
     /// The token is valid but its holder is not in the required groups.
     InsufficientGroups,
     /// The token is valid but lacks the required scopes.
@@ -98,7 +103,7 @@ impl AuthError {
 
         match self {
             Self::InsufficientGroups | Self::InsufficientScope => StatusCode::FORBIDDEN,
-            Self::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::KeysUnavailable | Self::RevocationUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotConfigured | Self::NotGuarded => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::UNAUTHORIZED,
         }
@@ -159,6 +164,8 @@ impl fmt::Display for AuthError {
             Self::WrongAudience => f.write_str("token audience is not accepted"),
             Self::WrongTokenUse => f.write_str("token_use is not accepted"),
             Self::ClaimsMismatch => f.write_str("claims do not fit the type the handler asks for"),
+            Self::Revoked => f.write_str("token is revoked"),
+            Self::RevocationUnavailable => f.write_str("the revocation check failed"),
             Self::InsufficientGroups => f.write_str("token lacks a required group"),
             Self::InsufficientScope => f.write_str("token lacks a required scope"),
             Self::KeysUnavailable => f.write_str("no keys available to check tokens"),

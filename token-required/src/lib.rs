@@ -117,6 +117,7 @@ mod keys;
 mod pem;
 mod policy;
 mod response;
+mod revocation;
 mod sources;
 mod token;
 mod validator;
@@ -131,6 +132,7 @@ pub use jsonwebtoken::{Algorithm, DecodingKey};
 pub use jwks::{JwksError, DEFAULT_JWKS_COOLDOWN, DEFAULT_JWKS_MAX_BYTES, DEFAULT_JWKS_TIMEOUT};
 pub use policy::Policy;
 pub use response::{Rejection, DEFAULT_MESSAGE, DEFAULT_REALM};
+pub use revocation::{Revocation, RevocationFuture, RevocationResult, RevokedTokens};
 pub use validator::{default_validator, Validator};
 
 /// Guards an actix-web handler: the request must carry a valid bearer token.

@@ -14,7 +14,7 @@ use crate::keys::{ClaimRules, KeySource};
 use crate::response::ResponseSettings;
 use crate::sources::{self, TokenSources};
 use crate::token::{self, Compact};
-use crate::{AuthError, ConfigError, JwksError, Policy, Rejection, ValidatorBuilder};
+use crate::{AuthError, ConfigError, JwksError, Policy, Rejection, Revocation, ValidatorBuilder};
 
 /// Checks bearer tokens: signature, algorithm, `exp`, `nbf`, and `iss` and
 /// `aud` when configured, then the groups and scopes a handler requires.
@@ -50,6 +50,7 @@ pub(crate) struct Inner {
     pub(crate) keys: KeySource,
     pub(crate) sources: TokenSources,
     pub(crate) pass_preflight: bool,
+    pub(crate) revocation: Option<Arc<dyn Revocation>>,
     pub(crate) rules: ClaimRules,
     pub(crate) cache: Option<TokenCache>,
     pub(crate) cognito: Option<CognitoClaims>,
@@ -137,6 +138,22 @@ impl Validator {
     /// # Ok::<(), token_required::ConfigError>(())
     /// ```
     pub async fn validate(&self, token: &str) -> Result<Arc<Value>, AuthError> {
+        let claims = self.verify(token).await?;
+        if let Some(hook) = &self.inner.revocation {
+            match hook.is_revoked(&claims).await {
+                Ok(false) => {}
+                Ok(true) => return Err(AuthError::Revoked),
+                Err(error) => {
+                    tracing::warn!(%error, "the revocation check failed; refusing the request");
+                    return Err(AuthError::RevocationUnavailable);
+                }
+            }
+        }
+        Ok(claims)
+    }
+
+    /// Signature and claims, from the cache when the token was seen.
+    async fn verify(&self, token: &str) -> Result<Arc<Value>, AuthError> {
         let inner = &*self.inner;
         if token.len() > inner.max_token_len {
             return Err(AuthError::TokenTooLong {
@@ -247,6 +264,7 @@ impl fmt::Debug for Validator {
             .field("keys", &self.inner.keys.describe())
             .field("cognito", &self.inner.cognito.is_some())
             .field("token_cache", &self.inner.cache.is_some())
+            .field("revocation", &self.inner.revocation.is_some())
             .field("groups_claim", &self.inner.groups_claim)
             .field("max_token_len", &self.inner.max_token_len)
             .finish_non_exhaustive()
