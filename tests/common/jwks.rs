@@ -146,6 +146,8 @@ pub fn document(keys: &[&TestKey]) -> String {
 #[derive(Clone)]
 pub struct Behaviour {
     pub body: String,
+    /// Served instead at `*/openid-configuration`, when set.
+    pub discovery: Option<(u16, String)>,
     pub status: u16,
     pub delay: Duration,
 }
@@ -162,6 +164,7 @@ impl JwksServer {
     pub fn start(body: String) -> Self {
         let behaviour = Arc::new(Mutex::new(Behaviour {
             body,
+            discovery: None,
             status: 200,
             delay: Duration::ZERO,
         }));
@@ -174,12 +177,19 @@ impl JwksServer {
                 let server = HttpServer::new(move || {
                     let shared = Arc::clone(&shared);
                     let counter = Arc::clone(&counter);
-                    App::new().default_service(web::to(move || {
+                    App::new().default_service(web::to(move |req: actix_web::HttpRequest| {
                         let shared = Arc::clone(&shared);
                         let counter = Arc::clone(&counter);
                         async move {
-                            counter.fetch_add(1, Ordering::SeqCst);
                             let now = shared.lock().unwrap().clone();
+                            if req.path().ends_with("openid-configuration") {
+                                if let Some((status, body)) = now.discovery {
+                                    return HttpResponse::build(status.try_into().unwrap())
+                                        .content_type("application/json")
+                                        .body(body);
+                                }
+                            }
+                            counter.fetch_add(1, Ordering::SeqCst);
                             actix_web::rt::time::sleep(now.delay).await;
                             HttpResponse::build(now.status.try_into().unwrap())
                                 .content_type("application/json")
@@ -211,7 +221,18 @@ impl JwksServer {
         format!("http://{}/.well-known/jwks.json", self.address)
     }
 
-    /// How many requests the server has answered (or started answering).
+    /// The server's root, as an OpenID Connect issuer.
+    pub fn issuer(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Serves this discovery document (with this status) from now on.
+    pub fn serve_discovery(&self, status: u16, body: String) {
+        self.behaviour.lock().unwrap().discovery = Some((status, body));
+    }
+
+    /// How many key set requests the server has answered (or started
+    /// answering); discovery requests are not counted.
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
     }

@@ -8,7 +8,8 @@ use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 use crate::bearer::DEFAULT_MAX_TOKEN_LEN;
 use crate::cache::{TokenCache, DEFAULT_TOKEN_CACHE_CAPACITY};
 use crate::jwks::{
-    JwksCache, JwksSettings, DEFAULT_JWKS_COOLDOWN, DEFAULT_JWKS_MAX_BYTES, DEFAULT_JWKS_TIMEOUT,
+    JwksCache, JwksSettings, KeySetLocation, DEFAULT_JWKS_COOLDOWN, DEFAULT_JWKS_MAX_BYTES,
+    DEFAULT_JWKS_TIMEOUT,
 };
 use crate::keys::{ClaimRules, KeySource, VerificationKey};
 use crate::response::{ResponseSettings, DEFAULT_MESSAGE, DEFAULT_REALM};
@@ -61,6 +62,7 @@ pub struct ValidatorBuilder {
     realm: String,
     max_token_len: usize,
     jwks_url: Option<String>,
+    oidc_issuer: Option<String>,
     cognito: Option<CognitoConfig>,
     jwks_cooldown: Duration,
     jwks_timeout: Duration,
@@ -118,6 +120,7 @@ impl ValidatorBuilder {
             realm: DEFAULT_REALM.to_owned(),
             max_token_len: DEFAULT_MAX_TOKEN_LEN,
             jwks_url: None,
+            oidc_issuer: None,
             cognito: None,
             jwks_cooldown: DEFAULT_JWKS_COOLDOWN,
             jwks_timeout: DEFAULT_JWKS_TIMEOUT,
@@ -187,6 +190,19 @@ impl ValidatorBuilder {
     /// taken from a JWKS. Cannot be combined with static keys.
     pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
         self.jwks_url = Some(url.into());
+        self
+    }
+
+    /// Accepts tokens of the OpenID Connect issuer `issuer` (an `http` or
+    /// `https` URL), finding its keys through discovery: the JWKS named by
+    /// `jwks_uri` in `{issuer}/.well-known/openid-configuration`, whose
+    /// `issuer` must be exactly `issuer`. Tokens' `iss` must equal it too.
+    /// Discovery runs on the first fetch (or [`Validator::warm_up`]); a
+    /// failed discovery is retried on a later fetch, never kept, and a
+    /// failed key fetch discovers again. Cannot be combined with
+    /// `jwks_url`, `cognito`, `issuer` or static keys.
+    pub fn oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.oidc_issuer = Some(issuer.into());
         self
     }
 
@@ -326,10 +342,11 @@ impl ValidatorBuilder {
         self.check_settings()?;
 
         let rules = self.claim_rules();
-        let keys = match (&self.cognito, &self.jwks_url) {
-            (Some(pool), _) => self.jwks_source(pool.key_set_url(), rules.clone())?,
-            (None, Some(url)) => self.jwks_source(url.clone(), rules.clone())?,
-            (None, None) => KeySource::Static(self.static_keys(&rules)?),
+        let keys = match (&self.cognito, &self.jwks_url, &self.oidc_issuer) {
+            (Some(pool), _, _) => self.jwks_source(pool.key_set_url(), rules.clone())?,
+            (None, Some(url), _) => self.jwks_source(url.clone(), rules.clone())?,
+            (None, None, Some(issuer)) => self.discovered_source(issuer, rules.clone())?,
+            (None, None, None) => KeySource::Static(self.static_keys(&rules)?),
         };
         let response = ResponseSettings::new(&self.message, &self.realm).map_err(|reason| {
             ConfigError::InvalidSetting {
@@ -361,7 +378,10 @@ impl ValidatorBuilder {
                 algorithms: Some(vec![Algorithm::RS256]),
             },
             None => ClaimRules {
-                issuers: self.issuers.clone(),
+                issuers: match &self.oidc_issuer {
+                    Some(issuer) => vec![issuer.clone()],
+                    None => self.issuers.clone(),
+                },
                 audiences: self.audiences.clone(),
                 leeway: self.leeway,
                 algorithms: self.algorithms.clone(),
@@ -370,21 +390,32 @@ impl ValidatorBuilder {
     }
 
     fn jwks_source(&self, url: String, rules: ClaimRules) -> Result<KeySource, ConfigError> {
-        let invalid = |reason: String| ConfigError::InvalidSetting {
-            setting: "jwks_url",
-            reason,
+        check_url("jwks_url", &url)?;
+        self.fetched_source("jwks_url", KeySetLocation::Url(url), rules)
+    }
+
+    fn discovered_source(&self, issuer: &str, rules: ClaimRules) -> Result<KeySource, ConfigError> {
+        check_url("oidc_issuer", issuer)?;
+        let location = KeySetLocation::Discovered {
+            issuer: issuer.to_owned(),
         };
-        let parsed = reqwest::Url::parse(&url).map_err(|e| invalid(format!("`{url}`: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(invalid(format!("`{url}` is not an http or https URL")));
-        }
+        self.fetched_source("oidc_issuer", location, rules)
+    }
+
+    fn fetched_source(
+        &self,
+        setting: &'static str,
+        location: KeySetLocation,
+        rules: ClaimRules,
+    ) -> Result<KeySource, ConfigError> {
         let settings = JwksSettings {
-            url,
+            location,
             cooldown: self.jwks_cooldown,
             timeout: self.jwks_timeout,
             max_bytes: self.jwks_max_bytes,
         };
-        let cache = JwksCache::new(settings, rules).map_err(invalid)?;
+        let cache = JwksCache::new(settings, rules)
+            .map_err(|reason| ConfigError::InvalidSetting { setting, reason })?;
         Ok(KeySource::Jwks(Arc::new(cache)))
     }
 
@@ -468,6 +499,14 @@ impl ValidatorBuilder {
         if (self.jwks_url.is_some() || self.cognito.is_some()) && !self.keys.is_empty() {
             return invalid("jwks_url", "cannot be combined with static keys");
         }
+        if self.oidc_issuer.is_some() {
+            if !self.keys.is_empty() || self.jwks_url.is_some() || self.cognito.is_some() {
+                return invalid("oidc_issuer", "cannot be combined with another key source");
+            }
+            if !self.issuers.is_empty() {
+                return invalid("oidc_issuer", "sets the issuer itself");
+            }
+        }
         if let Some(pool) = &self.cognito {
             if let Err((setting, reason)) = pool.check() {
                 return invalid(setting, &reason);
@@ -487,6 +526,16 @@ impl ValidatorBuilder {
         }
         Ok(())
     }
+}
+
+/// Refuses anything but an `http` or `https` URL.
+fn check_url(setting: &'static str, url: &str) -> Result<(), ConfigError> {
+    let invalid = |reason: String| ConfigError::InvalidSetting { setting, reason };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(format!("`{url}`: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid(format!("`{url}` is not an http or https URL")));
+    }
+    Ok(())
 }
 
 /// A key ready to use, with the algorithms that fit it.

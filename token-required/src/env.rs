@@ -11,6 +11,7 @@ use crate::{CognitoConfig, ConfigError, TokenUse, Validator, ValidatorBuilder};
 const JWT_SECRET: &str = "JWT_SECRET";
 const JWT_PUBLIC_KEY_FILE: &str = "JWT_PUBLIC_KEY_FILE";
 const JWT_JWKS_URL: &str = "JWT_JWKS_URL";
+const JWT_OIDC_DISCOVERY: &str = "JWT_OIDC_DISCOVERY";
 const JWT_ISSUER: &str = "JWT_ISSUER";
 const JWT_AUDIENCE: &str = "JWT_AUDIENCE";
 const JWT_ALGORITHMS: &str = "JWT_ALGORITHMS";
@@ -29,10 +30,11 @@ const COGNITO_VARS: [&str; 5] = [
 ];
 
 /// Every variable the configuration reads.
-const ALL_VARS: [&str; 12] = [
+const ALL_VARS: [&str; 13] = [
     JWT_SECRET,
     JWT_PUBLIC_KEY_FILE,
     JWT_JWKS_URL,
+    JWT_OIDC_DISCOVERY,
     JWT_ISSUER,
     JWT_AUDIENCE,
     JWT_ALGORITHMS,
@@ -92,6 +94,7 @@ impl Validator {
     /// | `JWT_SECRET` | validate HMAC tokens (HS256 unless `JWT_ALGORITHMS` says otherwise) |
     /// | `JWT_PUBLIC_KEY_FILE` | validate RSA, EC or Ed25519 tokens with this PEM public key |
     /// | `JWT_JWKS_URL` | validate tokens with keys from this JWKS |
+    /// | `JWT_OIDC_DISCOVERY` | `true`: find the keys of `JWT_ISSUER` through OpenID Connect discovery |
     /// | `JWT_ISSUER`, `JWT_AUDIENCE` | optional checks of `iss` and `aud`; commas separate several accepted values |
     /// | `JWT_ALGORITHMS` | optional comma-separated list of accepted algorithms |
     /// | `JWT_LEEWAY_SECONDS` | optional clock skew allowance for `exp` and `nbf` (default 60) |
@@ -133,6 +136,28 @@ impl Validator {
                 Validator::builder().public_key_pem(pem)
             }
             JWT_JWKS_URL => Validator::builder().jwks_url(vars.required(JWT_JWKS_URL)?),
+            JWT_OIDC_DISCOVERY => {
+                match vars.required(JWT_OIDC_DISCOVERY)?.trim() {
+                    "true" | "1" => {}
+                    other => {
+                        return Err(ConfigError::InvalidVar {
+                            var: JWT_OIDC_DISCOVERY,
+                            reason: format!("`{other}`: set it to `true`, or unset it"),
+                        })
+                    }
+                }
+                let issuer = vars.get(JWT_ISSUER)?.ok_or(ConfigError::MissingVar {
+                    var: JWT_ISSUER,
+                    needed_by: JWT_OIDC_DISCOVERY,
+                })?;
+                if issuer.contains(',') {
+                    return Err(ConfigError::InvalidVar {
+                        var: JWT_ISSUER,
+                        reason: "discovery takes a single issuer".to_owned(),
+                    });
+                }
+                Validator::builder().oidc_issuer(issuer.trim())
+            }
             _ => {
                 if let Some(second) = vars.cognito_conflict()? {
                     return Err(ConfigError::Conflict {
@@ -149,7 +174,7 @@ impl Validator {
             JWT_JWKS_URL => JWT_JWKS_URL,
             _ => COGNITO_JWKS_URL,
         };
-        vars.claim_checks(builder)?
+        vars.claim_checks(builder, source)?
             .build()
             .map_err(|err| match err {
                 ConfigError::InvalidKey(reason) => ConfigError::InvalidVar {
@@ -165,6 +190,13 @@ impl Validator {
                     reason,
                 } => ConfigError::InvalidVar {
                     var: key_url_var,
+                    reason,
+                },
+                ConfigError::InvalidSetting {
+                    setting: "oidc_issuer",
+                    reason,
+                } => ConfigError::InvalidVar {
+                    var: JWT_ISSUER,
                     reason,
                 },
                 ConfigError::InvalidSetting { setting, reason }
@@ -205,9 +237,14 @@ impl Vars<'_> {
     /// The one variable that chooses where keys come from.
     fn key_source(&self) -> Result<&'static str, ConfigError> {
         let mut chosen: Option<&'static str> = None;
-        let candidates = [JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL]
-            .into_iter()
-            .chain(COGNITO_VARS);
+        let candidates = [
+            JWT_SECRET,
+            JWT_PUBLIC_KEY_FILE,
+            JWT_JWKS_URL,
+            JWT_OIDC_DISCOVERY,
+        ]
+        .into_iter()
+        .chain(COGNITO_VARS);
         for var in candidates {
             if self.get(var)?.is_none() {
                 continue;
@@ -263,8 +300,17 @@ impl Vars<'_> {
         Ok(None)
     }
 
-    fn claim_checks(&self, mut builder: ValidatorBuilder) -> Result<ValidatorBuilder, ConfigError> {
-        if let Some(issuers) = self.get(JWT_ISSUER)? {
+    /// The claim checks; `source` is the key source variable (with
+    /// discovery, `JWT_ISSUER` is the issuer discovered, not a check).
+    fn claim_checks(
+        &self,
+        mut builder: ValidatorBuilder,
+        source: &'static str,
+    ) -> Result<ValidatorBuilder, ConfigError> {
+        if let Some(issuers) = self
+            .get(JWT_ISSUER)?
+            .filter(|_| source != JWT_OIDC_DISCOVERY)
+        {
             for issuer in list(JWT_ISSUER, &issuers)? {
                 builder = builder.issuer(issuer);
             }

@@ -253,8 +253,8 @@ impl fmt::Display for ConfigError {
         match self {
             Self::NotConfigured => f.write_str(
                 "no token validation is configured: set JWT_SECRET, \
-                 JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL or the COGNITO_* variables, \
-                 or register a Validator with App::app_data",
+                 JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL, JWT_OIDC_DISCOVERY or the \
+                 COGNITO_* variables, or register a Validator with App::app_data",
             ),
             Self::InvalidVar { var, reason } => write!(f, "{var}: {reason}"),
             Self::MissingVar { var, needed_by } => {

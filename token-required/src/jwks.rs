@@ -53,6 +53,9 @@ pub enum JwksError {
     NotJwks,
     /// The JWKS holds no key this validator can use.
     NoUsableKeys,
+    /// OpenID Connect discovery failed: the document is not one, names
+    /// another issuer, or has no usable `jwks_uri`.
+    Discovery(String),
     /// The validator's keys do not come from a JWKS.
     NotConfigured,
 }
@@ -65,6 +68,7 @@ impl fmt::Display for JwksError {
             Self::TooLarge { max } => write!(f, "the JWKS is larger than {max} bytes"),
             Self::NotJwks => f.write_str("the response is not a JWKS"),
             Self::NoUsableKeys => f.write_str("the JWKS holds no usable signing key"),
+            Self::Discovery(reason) => write!(f, "OpenID Connect discovery failed: {reason}"),
             Self::NotConfigured => f.write_str("this validator does not use a JWKS"),
         }
     }
@@ -72,10 +76,29 @@ impl fmt::Display for JwksError {
 
 impl std::error::Error for JwksError {}
 
+/// Where the key set is.
+#[derive(Debug, Clone)]
+pub(crate) enum KeySetLocation {
+    /// At this URL.
+    Url(String),
+    /// At the `jwks_uri` of this issuer's OpenID Connect discovery
+    /// document, whose `issuer` must equal it.
+    Discovered { issuer: String },
+}
+
+impl KeySetLocation {
+    fn describe(&self) -> &str {
+        match self {
+            Self::Url(url) => url,
+            Self::Discovered { issuer } => issuer,
+        }
+    }
+}
+
 /// How a JWKS is fetched, prepared by the builder.
 #[derive(Debug, Clone)]
 pub(crate) struct JwksSettings {
-    pub(crate) url: String,
+    pub(crate) location: KeySetLocation,
     pub(crate) cooldown: Duration,
     pub(crate) timeout: Duration,
     pub(crate) max_bytes: usize,
@@ -94,9 +117,17 @@ pub(crate) struct JwksCache {
     rules: ClaimRules,
     client: reqwest::Client,
     keys: ArcSwap<KeySet>,
-    /// Held while fetching, so concurrent misses share one fetch. Holds
-    /// the instant before which no fetch for an unknown key may start.
-    refetch: Mutex<Option<Instant>>,
+    /// Held while fetching, so concurrent misses share one fetch.
+    refetch: Mutex<FetchState>,
+}
+
+#[derive(Default)]
+struct FetchState {
+    /// No fetch for an unknown key starts before this instant.
+    cooldown_until: Option<Instant>,
+    /// The key set URL found by discovery; forgotten when a fetch from it
+    /// fails, so that discovery runs again.
+    discovered: Option<String>,
 }
 
 impl JwksCache {
@@ -120,7 +151,7 @@ impl JwksCache {
                 keys: Vec::new(),
                 generation: 0,
             }),
-            refetch: Mutex::new(None),
+            refetch: Mutex::new(FetchState::default()),
         })
     }
 
@@ -130,11 +161,8 @@ impl JwksCache {
 
     pub(crate) fn describe(&self) -> String {
         let keys = self.keys.load();
-        format!(
-            "JWKS {} ({} key(s) cached)",
-            self.settings.url,
-            keys.keys.len()
-        )
+        let location = self.settings.location.describe();
+        format!("JWKS of {location} ({} key(s) cached)", keys.keys.len())
     }
 
     /// The key for a token with this `alg` and `kid`, fetching the key set
@@ -172,16 +200,20 @@ impl JwksCache {
     /// Fetches the key set for a token whose key is missing, unless another
     /// request fetched while this one waited, or a cooldown is running.
     async fn refetch_for(&self, seen_generation: u64, alg: Algorithm, kid: Option<&str>) {
-        let mut cooldown_until = self.refetch.lock().await;
+        let mut state = self.refetch.lock().await;
+        let location = self.settings.location.describe();
         if self.keys.load().generation != seen_generation {
             return;
         }
-        if cooldown_until.is_some_and(|until| Instant::now() < until) {
-            tracing::debug!(url = %self.settings.url, "JWKS refetch skipped: cooling down");
+        if state
+            .cooldown_until
+            .is_some_and(|until| Instant::now() < until)
+        {
+            tracing::debug!(%location, "JWKS refetch skipped: cooling down");
             return;
         }
 
-        let found = match self.fetch().await {
+        let found = match self.fetch(&mut state).await {
             Ok(keys) => {
                 let found = matches!(select_from(&keys, alg, kid), Selection::Found(_));
                 self.store(keys);
@@ -189,20 +221,20 @@ impl JwksCache {
             }
             Err(error) => {
                 tracing::warn!(
-                    url = %self.settings.url,
+                    %location,
                     %error,
                     "JWKS fetch failed; keeping the keys already held"
                 );
                 false
             }
         };
-        *cooldown_until = (!found).then(|| Instant::now() + self.settings.cooldown);
+        state.cooldown_until = (!found).then(|| Instant::now() + self.settings.cooldown);
     }
 
     /// Fetches the key set now, whatever the cooldown: for warming up.
     pub(crate) async fn refresh(&self) -> Result<usize, JwksError> {
-        let _fetching = self.refetch.lock().await;
-        let keys = self.fetch().await?;
+        let mut state = self.refetch.lock().await;
+        let keys = self.fetch(&mut state).await?;
         let count = keys.len();
         self.store(keys);
         Ok(count)
@@ -210,17 +242,67 @@ impl JwksCache {
 
     fn store(&self, keys: Vec<Arc<VerificationKey>>) {
         let generation = self.keys.load().generation + 1;
-        tracing::debug!(url = %self.settings.url, keys = keys.len(), "JWKS fetched");
+        let location = self.settings.location.describe();
+        tracing::debug!(%location, keys = keys.len(), "JWKS fetched");
         self.keys.store(Arc::new(KeySet { keys, generation }));
     }
 
-    async fn fetch(&self) -> Result<Vec<Arc<VerificationKey>>, JwksError> {
+    /// Fetches and parses the key set, discovering its URL first when
+    /// needed. Runs with the fetch lock held.
+    async fn fetch(&self, state: &mut FetchState) -> Result<Vec<Arc<VerificationKey>>, JwksError> {
+        let url = match (&self.settings.location, &state.discovered) {
+            (KeySetLocation::Url(url), _) => url.clone(),
+            (KeySetLocation::Discovered { .. }, Some(url)) => url.clone(),
+            (KeySetLocation::Discovered { issuer }, None) => {
+                let url = self.discover(issuer).await?;
+                state.discovered = Some(url.clone());
+                url
+            }
+        };
+
+        let fetched = self.get(&url).await;
+        if fetched.is_err() {
+            // The discovered URL may be what went stale: discover again.
+            state.discovered = None;
+        }
+        parse_key_set(&fetched?, &self.rules)
+    }
+
+    /// The `jwks_uri` of `issuer`'s discovery document, whose `issuer` must
+    /// be exactly `issuer`.
+    async fn discover(&self, issuer: &str) -> Result<String, JwksError> {
+        #[derive(Deserialize)]
+        struct Discovery {
+            issuer: String,
+            jwks_uri: String,
+        }
+
+        let url = discovery_url(issuer);
+        let body = self.get(&url).await?;
+        let document: Discovery = serde_json::from_slice(&body)
+            .map_err(|_| JwksError::Discovery("not an OpenID configuration".to_owned()))?;
+        if document.issuer != issuer {
+            return Err(JwksError::Discovery(format!(
+                "the document names the issuer `{}`",
+                document.issuer
+            )));
+        }
+        match reqwest::Url::parse(&document.jwks_uri) {
+            Ok(uri) if matches!(uri.scheme(), "http" | "https") => Ok(document.jwks_uri),
+            _ => Err(JwksError::Discovery(
+                "its jwks_uri is not an http(s) URL".to_owned(),
+            )),
+        }
+    }
+
+    /// The body at `url`, within the time and size bounds.
+    async fn get(&self, url: &str) -> Result<Vec<u8>, JwksError> {
         let request_failed = |e: reqwest::Error| JwksError::Request(e.to_string());
         let max = self.settings.max_bytes;
 
         let mut response = self
             .client
-            .get(&self.settings.url)
+            .get(url)
             .header("accept", "application/json")
             .send()
             .await
@@ -242,9 +324,17 @@ impl JwksCache {
             }
             body.extend_from_slice(&chunk);
         }
-
-        parse_key_set(&body, &self.rules)
+        Ok(body)
     }
+}
+
+/// Where an issuer's OpenID Connect discovery document is (OpenID Connect
+/// Discovery 1.0, section 4).
+pub(crate) fn discovery_url(issuer: &str) -> String {
+    format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    )
 }
 
 /// The usable keys of a JWKS document. Keys that cannot be used are
