@@ -4,7 +4,7 @@
 use syn::parse::{Parse, ParseStream};
 use syn::{bracketed, Expr, ExprLit, Ident, Lit, LitStr, Token};
 
-const EXPECTED: &str = "expected `optional`, `groups`, `any_groups`, `scopes` or \
+const EXPECTED: &str = "expected `optional`, `issuer`, `groups`, `any_groups`, `scopes` or \
                         `any_scopes`, as in `#[token_required(groups = [\"admin\"])]`";
 
 /// What a handler requires, as parsed and checked.
@@ -12,6 +12,8 @@ const EXPECTED: &str = "expected `optional`, `groups`, `any_groups`, `scopes` or
 pub(crate) struct Args {
     /// `optional`: a request without a token passes, with no claims.
     pub(crate) optional: Option<Ident>,
+    /// `issuer = "name"`: the validator of that name checks the token.
+    pub(crate) issuer: Option<LitStr>,
     pub(crate) groups: Option<Vec<LitStr>>,
     pub(crate) any_groups: Option<Vec<LitStr>>,
     pub(crate) scopes: Option<Vec<LitStr>>,
@@ -28,6 +30,10 @@ impl Parse for Args {
                 .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
             if name == "optional" {
                 args.set_optional(name, input)?;
+                continue;
+            }
+            if name == "issuer" {
+                args.set_issuer(name, input)?;
                 continue;
             }
             let kind = ListKind::of(&name)?;
@@ -75,6 +81,46 @@ impl Args {
             ));
         }
         self.optional = Some(name);
+        if !input.is_empty() {
+            input
+                .parse::<Token![,]>()
+                .map_err(|e| syn::Error::new(e.span(), "expected `,` between arguments"))?;
+        }
+        Ok(())
+    }
+
+    /// `issuer = "name"`, once, with a non-empty string literal.
+    fn set_issuer(&mut self, name: Ident, input: ParseStream) -> syn::Result<()> {
+        if self.issuer.is_some() {
+            return Err(syn::Error::new(
+                name.span(),
+                "duplicate argument `issuer`: a handler has one issuer",
+            ));
+        }
+        input.parse::<Token![=]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `=` after `issuer`, as in `issuer = \"internal\"`",
+            )
+        })?;
+        let value: Expr = input.parse()?;
+        let Expr::Lit(ExprLit {
+            lit: Lit::Str(literal),
+            ..
+        }) = value
+        else {
+            return Err(syn::Error::new_spanned(
+                value,
+                "`issuer` takes the name of a validator: write `issuer = \"internal\"`",
+            ));
+        };
+        if literal.value().is_empty() {
+            return Err(syn::Error::new(
+                literal.span(),
+                "an issuer name cannot be empty",
+            ));
+        }
+        self.issuer = Some(literal);
         if !input.is_empty() {
             input
                 .parse::<Token![,]>()

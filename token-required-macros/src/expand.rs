@@ -15,6 +15,7 @@ pub(crate) fn guarded_handler(args: &Args, handler: &Handler) -> TokenStream {
     let vis = &function.vis;
     let signature = signature(handler);
     let policy = policy(args);
+    let registration = issuer_registration(args, handler);
     let extract = extraction(handler);
     let body = &function.block;
 
@@ -23,6 +24,7 @@ pub(crate) fn guarded_handler(args: &Args, handler: &Handler) -> TokenStream {
         #vis #signature {
             #[allow(non_upper_case_globals)]
             static __token_required_policy: ::token_required::__private::Policy = #policy;
+            #registration
             #extract
             ::core::result::Result::Ok(async move #body.await)
         }
@@ -80,6 +82,9 @@ fn policy(args: &Args) -> TokenStream {
     if args.optional.is_some() {
         policy = quote!(#policy.optional());
     }
+    if let Some(issuer) = &args.issuer {
+        policy = quote!(#policy.issuer(#issuer));
+    }
     let lists = [
         ("groups", &args.groups),
         ("any_groups", &args.any_groups),
@@ -94,6 +99,23 @@ fn policy(args: &Args) -> TokenStream {
         }
     }
     policy
+}
+
+/// Records a named issuer at link time, so that building the validator
+/// set can refuse, at start-up, a name no validator has.
+fn issuer_registration(args: &Args, handler: &Handler) -> TokenStream {
+    let Some(issuer) = &args.issuer else {
+        return TokenStream::new();
+    };
+    let ident = &handler.function.sig.ident;
+    quote! {
+        ::token_required::__private::inventory::submit! {
+            ::token_required::__private::NamedIssuer {
+                name: #issuer,
+                handler: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
+            }
+        }
+    }
 }
 
 /// The guard call, binding the handler's other arguments once it passes.

@@ -246,6 +246,13 @@ pub enum ConfigError {
     AlgorithmDoesNotFitKey(jsonwebtoken::Algorithm),
     /// No crypto backend is available to jsonwebtoken.
     NoCryptoBackend,
+    /// A handler names an issuer that the validator set lacks.
+    UnknownIssuer {
+        /// The name in `#[token_required(issuer = "...")]`.
+        name: &'static str,
+        /// The handler that names it.
+        handler: &'static str,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -274,6 +281,10 @@ impl fmt::Display for ConfigError {
             Self::AlgorithmDoesNotFitKey(alg) => {
                 write!(f, "algorithm {alg:?} does not fit any configured key")
             }
+            Self::UnknownIssuer { name, handler } => write!(
+                f,
+                "{handler} names the issuer `{name}`, which no validator of the set has"
+            ),
             Self::NoCryptoBackend => f.write_str(
                 "jsonwebtoken has no crypto backend: enable exactly one of \
                  token-required's `aws-lc-rs` or `rust-crypto` features",

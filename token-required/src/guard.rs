@@ -3,7 +3,7 @@
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::claims::{Anonymous, VerifiedClaims};
-use crate::{AuthError, Policy, Rejection, Validator};
+use crate::{default_validator, AuthError, Policy, Rejection, Validator, Validators};
 
 /// Checks the request's token against `policy`, then runs the handler's own
 /// extractors `Args` on the request and its still unread body.
@@ -24,17 +24,43 @@ pub async fn guard<Args: FromRequest>(
         .map_err(Into::into)
 }
 
-async fn authorize(req: &HttpRequest, policy: &Policy) -> Result<(), Rejection> {
-    let validator = match Validator::for_request(req) {
-        Ok(validator) => validator,
-        Err(error) => {
-            tracing::warn!(
-                path = req.path(),
-                %error,
-                "guarded request refused: no validator is registered and the environment configures none"
-            );
-            return Err(Rejection::new(AuthError::NotConfigured));
+/// The validator that checks this request: the one the handler names, the
+/// app's single one, the one of the app's set whose issuer the token names,
+/// or the process-wide default. `None`, logged at warn, when there is none.
+fn choose<'r>(req: &'r HttpRequest, policy: &Policy) -> Option<&'r Validator> {
+    let missing = |reason: &dyn std::fmt::Display| {
+        tracing::warn!(path = req.path(), %reason, "guarded request refused: no validator");
+    };
+
+    if let Some(name) = policy.issuer_name() {
+        let named = Validators::for_request(req).and_then(|set| set.get(name));
+        if named.is_none() {
+            missing(&format!(
+                "the handler names the issuer `{name}`, but no registered Validators has it"
+            ));
         }
+        return named;
+    }
+    if let Some(validator) = Validator::registered(req) {
+        return Some(validator);
+    }
+    if let Some(set) = Validators::for_request(req) {
+        return Some(set.by_issuer(req));
+    }
+    match default_validator() {
+        Ok(validator) => Some(validator),
+        Err(error) => {
+            missing(&format!(
+                "no validator is registered and the environment configures none: {error}"
+            ));
+            None
+        }
+    }
+}
+
+async fn authorize(req: &HttpRequest, policy: &Policy) -> Result<(), Rejection> {
+    let Some(validator) = choose(req, policy) else {
+        return Err(Rejection::new(AuthError::NotConfigured));
     };
 
     if validator.passes_preflight(req) {

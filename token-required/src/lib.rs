@@ -66,6 +66,8 @@
 //!
 //! # Arguments
 //!
+//! - `issuer = "internal"`: the token is checked by the validator of that
+//!   name in the app's [`Validators`];
 //! - `optional`: a request without any token passes too, and the handler
 //!   sees no claims (`Option<Claims<T>>` is `None`); a token that is present
 //!   must still be valid;
@@ -112,6 +114,7 @@ mod crypto;
 mod env;
 mod error;
 mod guard;
+mod issuers;
 mod jwks;
 mod keys;
 mod pem;
@@ -128,6 +131,7 @@ pub use cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use claims::Claims;
 pub use cognito::{CognitoConfig, TokenUse};
 pub use error::{AuthError, ConfigError};
+pub use issuers::{Validators, ValidatorsBuilder};
 pub use jsonwebtoken::{Algorithm, DecodingKey};
 pub use jwks::{JwksError, DEFAULT_JWKS_COOLDOWN, DEFAULT_JWKS_MAX_BYTES, DEFAULT_JWKS_TIMEOUT};
 pub use policy::Policy;
@@ -156,8 +160,10 @@ pub use token_required_macros::token_required;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::guard::guard;
+    pub use crate::issuers::NamedIssuer;
     pub use crate::Policy;
     pub use actix_web;
+    pub use inventory;
 }
 
 /// The README's Rust examples, compiled as doc tests so they cannot rot.

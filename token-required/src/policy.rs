@@ -28,6 +28,7 @@ use crate::AuthError;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Policy {
     optional: bool,
+    issuer: Option<&'static str>,
     all_groups: &'static [&'static str],
     any_groups: &'static [&'static str],
     all_scopes: &'static [&'static str],
@@ -39,6 +40,7 @@ impl Policy {
     pub const fn new() -> Self {
         Self {
             optional: false,
+            issuer: None,
             all_groups: &[],
             any_groups: &[],
             all_scopes: &[],
@@ -56,6 +58,18 @@ impl Policy {
     /// Whether requests without a token are admitted.
     pub const fn is_optional(&self) -> bool {
         self.optional
+    }
+
+    /// Has the token checked by the validator named `name` in the app's
+    /// [`Validators`](crate::Validators).
+    pub const fn issuer(mut self, name: &'static str) -> Self {
+        self.issuer = Some(name);
+        self
+    }
+
+    /// The validator name the policy asks for.
+    pub const fn issuer_name(&self) -> Option<&'static str> {
+        self.issuer
     }
 
     /// Requires membership of every one of `groups`.

@@ -105,13 +105,16 @@ impl Validator {
     /// The validator registered on the app (as `Validator` or
     /// `web::Data<Validator>`), else the process-wide default.
     pub(crate) fn for_request(req: &HttpRequest) -> Result<&Validator, &'static ConfigError> {
-        if let Some(validator) = req.app_data::<Validator>() {
-            return Ok(validator);
+        match Self::registered(req) {
+            Some(validator) => Ok(validator),
+            None => default_validator(),
         }
-        if let Some(data) = req.app_data::<web::Data<Validator>>() {
-            return Ok(data.get_ref());
-        }
-        default_validator()
+    }
+
+    /// The validator registered on the app, if any.
+    pub(crate) fn registered(req: &HttpRequest) -> Option<&Validator> {
+        req.app_data::<Validator>()
+            .or_else(|| req.app_data::<web::Data<Validator>>().map(|d| d.get_ref()))
     }
 
     /// Validates a token given as text (without the `Bearer` scheme) and
@@ -242,6 +245,15 @@ impl Validator {
         };
         policy.check(&claims, &self.inner.groups_claim)?;
         Ok(claims)
+    }
+
+    pub(crate) fn max_token_len(&self) -> usize {
+        self.inner.max_token_len
+    }
+
+    /// Whether `iss` is an issuer this validator is configured for.
+    pub(crate) fn accepts_issuer(&self, iss: &str) -> bool {
+        self.inner.rules.issuers.iter().any(|issuer| issuer == iss)
     }
 
     /// Whether `req` is a CORS preflight this validator lets through.

@@ -41,6 +41,12 @@ mod api {
     }
 }
 
+#[get("/named")]
+#[token_required(issuer = "internal", optional, scopes = ["jobs:run"])]
+async fn named() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
 #[token_required]
 async fn generic<T: Default + std::fmt::Debug>() -> String {
     format!("{:?}", T::default())
@@ -50,6 +56,7 @@ fn main() {
     let _ = App::new()
         .service(above)
         .service(below)
+        .service(named)
         .service(web::resource("/plain").to(plain))
         .service(web::resource("/route").route(web::get().to(plain)))
         .route("/associated", web::get().to(Handlers::associated))
