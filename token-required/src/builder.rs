@@ -147,6 +147,31 @@ impl ValidatorBuilder {
     /// (`Option<Claims<T>>` is `None`), so it must answer an `OPTIONS`
     /// without doing the work of the real request, as a CORS middleware in
     /// front of it usually ensures.
+    ///
+    /// ```
+    /// use actix_web::{http::Method, web, App, HttpRequest, HttpResponse};
+    /// use token_required::{token_required, Validator};
+    ///
+    /// #[token_required]
+    /// async fn items(req: HttpRequest) -> HttpResponse {
+    ///     if req.method() == Method::OPTIONS {
+    ///         return HttpResponse::NoContent()
+    ///             .insert_header(("Access-Control-Allow-Origin", "https://app.example"))
+    ///             .insert_header(("Access-Control-Allow-Headers", "authorization"))
+    ///             .finish();
+    ///     }
+    ///     HttpResponse::Ok().finish()
+    /// }
+    ///
+    /// let validator = Validator::builder()
+    ///     .hmac_secret("a secret of at least thirty-two bytes")
+    ///     .dangerous_pass_cors_preflight()
+    ///     .build()?;
+    /// let app = App::new()
+    ///     .app_data(validator)
+    ///     .service(web::resource("/items").to(items));
+    /// # Ok::<(), token_required::ConfigError>(())
+    /// ```
     pub fn dangerous_pass_cors_preflight(mut self) -> Self {
         self.pass_preflight = true;
         self
@@ -201,6 +226,16 @@ impl ValidatorBuilder {
     /// failed discovery is retried on a later fetch, never kept, and a
     /// failed key fetch discovers again. Cannot be combined with
     /// `jwks_url`, `cognito`, `issuer` or static keys.
+    ///
+    /// ```
+    /// use token_required::Validator;
+    ///
+    /// let validator = Validator::builder()
+    ///     .oidc_issuer("https://sso.example.com/realms/staff")
+    ///     .audience("account")
+    ///     .build()?;
+    /// # Ok::<(), token_required::ConfigError>(())
+    /// ```
     pub fn oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
         self.oidc_issuer = Some(issuer.into());
         self
