@@ -28,31 +28,11 @@ impl Parse for Args {
             let name: Ident = input
                 .parse()
                 .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
-            if name == "optional" {
-                args.set_optional(name, input)?;
-                continue;
+            match name.to_string().as_str() {
+                "optional" => args.set_optional(name, input)?,
+                "issuer" => args.set_issuer(name, input)?,
+                _ => args.set_list(name, input)?,
             }
-            if name == "issuer" {
-                args.set_issuer(name, input)?;
-                continue;
-            }
-            let kind = ListKind::of(&name)?;
-            let slot = args.slot(&name);
-            if slot.is_some() {
-                return Err(syn::Error::new(
-                    name.span(),
-                    format!(
-                        "duplicate argument `{name}`: give it once, with every value in one list"
-                    ),
-                ));
-            }
-            input.parse::<Token![=]>().map_err(|e| {
-                syn::Error::new(
-                    e.span(),
-                    format!("expected `=` after `{name}`, as in `{name} = [\"...\"]`"),
-                )
-            })?;
-            *slot = Some(parse_list(input, &name, kind)?);
 
             if !input.is_empty() {
                 input
@@ -66,7 +46,7 @@ impl Parse for Args {
 }
 
 impl Args {
-    /// The bare flag `optional`, once, followed by a comma or the end.
+    /// The bare flag `optional`, once.
     fn set_optional(&mut self, name: Ident, input: ParseStream) -> syn::Result<()> {
         if self.optional.is_some() {
             return Err(syn::Error::new(
@@ -81,11 +61,6 @@ impl Args {
             ));
         }
         self.optional = Some(name);
-        if !input.is_empty() {
-            input
-                .parse::<Token![,]>()
-                .map_err(|e| syn::Error::new(e.span(), "expected `,` between arguments"))?;
-        }
         Ok(())
     }
 
@@ -121,11 +96,26 @@ impl Args {
             ));
         }
         self.issuer = Some(literal);
-        if !input.is_empty() {
-            input
-                .parse::<Token![,]>()
-                .map_err(|e| syn::Error::new(e.span(), "expected `,` between arguments"))?;
+        Ok(())
+    }
+
+    /// `name = ["a", "b"]`, once, for one of the four lists.
+    fn set_list(&mut self, name: Ident, input: ParseStream) -> syn::Result<()> {
+        let kind = ListKind::of(&name)?;
+        let slot = self.slot(&name);
+        if slot.is_some() {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("duplicate argument `{name}`: give it once, with every value in one list"),
+            ));
         }
+        input.parse::<Token![=]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected `=` after `{name}`, as in `{name} = [\"...\"]`"),
+            )
+        })?;
+        *slot = Some(parse_list(input, &name, kind)?);
         Ok(())
     }
 
